@@ -1,0 +1,33 @@
+import dagster as dg
+import polars as pl
+from dagster_duckdb import DuckDBResource
+
+from pipeline.defs.metadata import table_metadata
+from pipeline.defs.resources import WAREHOUSE_POOL, DemoWorldResource
+from pipeline.demo.world import DemoSpec, generate
+from pipeline.lib import warehouse as warehouse_lib
+
+
+class DemoConfig(dg.Config):
+    seed: int = DemoSpec.seed
+    effect: float = DemoSpec.effect
+
+
+@dg.asset(group_name="demo", pool=WAREHOUSE_POOL,
+          description="Generates the offline demo world (a local GDELT 2.0 mirror and a contracts file, from a seed) "
+                      "and records its planted effect: outcome, rel_period and planted_effect per row.")
+def demo_truth(context: dg.AssetExecutionContext, config: DemoConfig, demo_world: DemoWorldResource,
+               warehouse: DuckDBResource) -> dg.MaterializeResult:
+    summary = generate(demo_world.directory, DemoSpec(seed=config.seed, effect=config.effect))
+    context.log.info(f"demo world written to {demo_world.directory}: {summary['gdelt_files']} GDELT files, "
+                     f"{summary['contract_records']} contract records")
+    with warehouse.get_connection() as con:
+        warehouse_lib.replace_table(con, "demo_truth", pl.DataFrame(summary["truth"]))
+        meta = table_metadata(con, "demo_truth", order_by="outcome, rel_period", preview_rows=20)
+    return dg.MaterializeResult(metadata={
+        **meta, "directory": demo_world.directory,
+        **{k: summary[k] for k in ("prefectures", "quarters", "planted_unrest_events", "gdelt_lines",
+                                   "gdelt_files", "contract_records")}})
+
+
+defs = dg.Definitions(assets=[demo_truth])

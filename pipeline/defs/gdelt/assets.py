@@ -1,0 +1,136 @@
+"""GDELT ingest and the unrest definition, as assets."""
+
+
+from datetime import date
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from pipeline.defs.gdelt.partitions import GDELT_MONTHS
+from pipeline.defs.metadata import column_schema, table_metadata
+from pipeline.defs.resources import WAREHOUSE_POOL, GdeltMirrorResource
+from pipeline.lib import sql
+from pipeline.lib import warehouse as warehouse_lib
+from pipeline.lib.gdelt.ingest import GDELT_TABLES, Scope, ingest_month
+from pipeline.lib.gdelt.schema import LINEAGE_COLUMNS, events_v2_columns
+from pipeline.lib.gdelt.unrest import preset
+
+
+class GdeltIngestConfig(dg.Config):
+    """Which rows of each export to keep. An empty list keeps everything."""
+
+    countries: list[str] = ["CH"]  # FIPS 10-4 codes of ActionGeo_CountryCode
+    root_codes: list[str] = []  # CAMEO EventRootCode values, e.g. ["14"]
+
+
+class UnrestConfig(dg.Config):
+    preset: str = "aitocracy"
+
+
+@dg.multi_asset(
+    name="gdelt_ingest",
+    specs=[
+        dg.AssetSpec(
+            "gdelt_files", group_name="gdelt",
+            description="Ledger: one row per GDELT 2.0 export file listed for an ingested month, "
+                        "with its status and row accounting (read = kept + out of scope + rejected).",
+        ),
+        dg.AssetSpec(
+            "gdelt_events", group_name="gdelt",
+            description="Typed GDELT 2.0 events in the configured scope, with source file and line.",
+            metadata={"dagster/column_schema": column_schema(
+                [(c.name, c.duckdb_type, c.description) for c in (*events_v2_columns(), *LINEAGE_COLUMNS)])},
+        ),
+        dg.AssetSpec(
+            "gdelt_rejects", group_name="gdelt",
+            description="Lines of GDELT export files that could not be typed, with file, line, reason and raw text.",
+        ),
+    ],
+    check_specs=[
+        dg.AssetCheckSpec("row_accounting", asset="gdelt_files", blocking=True,
+                          description="Per file, rows read = kept + out of scope + rejected; per month, the ledger's "
+                                      "kept and rejected counts equal the rows in gdelt_events and gdelt_rejects."),
+    ],
+    partitions_def=GDELT_MONTHS,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    pool=WAREHOUSE_POOL,
+)
+def gdelt_ingest(context: dg.AssetExecutionContext, config: GdeltIngestConfig, warehouse: DuckDBResource,
+                 gdelt: GdeltMirrorResource):
+    mirror = gdelt.mirror()
+    scope = Scope(tuple(config.countries), tuple(config.root_codes))
+    file_list = mirror.read_list()
+    summaries = []
+    with warehouse.get_connection() as con:
+        for key in context.partition_keys:
+            summaries.append(ingest_month(con, mirror, date.fromisoformat(key), scope, context.log.info, file_list))
+        accounting = sql.run(con, "gdelt/ledger_accounting_errors", {"partition_months": context.partition_keys}).pl()
+        meta = {t: table_metadata(con, t) for t in GDELT_TABLES}
+    statuses: dict[str, int] = {}
+    for s in summaries:
+        for status, n in s.statuses.items():
+            statuses[status] = statuses.get(status, 0) + n
+    totals = {f: sum(getattr(s, f) for s in summaries)
+              for f in ("files_listed", "files_ok", "bytes_zipped", "rows_read", "rows_kept", "rows_out_of_scope", "rows_rejected")}
+    ledger_meta = {**meta["gdelt_files"], **{k: dg.MetadataValue.int(v) for k, v in totals.items()},
+                   "file_statuses": dg.MetadataValue.json(statuses), "scope": scope.describe(),
+                   "file_list_problems": dg.MetadataValue.int(sum(s.list_problems for s in summaries))}
+    yield dg.MaterializeResult(asset_key="gdelt_files", metadata=ledger_meta)
+    yield dg.MaterializeResult(asset_key="gdelt_events", metadata=meta["gdelt_events"])
+    yield dg.MaterializeResult(asset_key="gdelt_rejects", metadata=meta["gdelt_rejects"])
+    yield dg.AssetCheckResult(
+        check_name="row_accounting", asset_key="gdelt_files", passed=accounting.is_empty(),
+        metadata={"violations": dg.MetadataValue.md(warehouse_lib.frame_markdown(accounting.head(20)))},
+    )
+
+
+@dg.multi_asset(
+    name="unrest",
+    specs=[
+        dg.AssetSpec("unrest_screening", group_name="gdelt", deps=["gdelt_events"],
+                     description="Every gdelt_events row with the first rule of the unrest definition that excludes "
+                                 "it (NULL: kept)."),
+        dg.AssetSpec("unrest_events", group_name="gdelt", deps=["unrest_screening", "regions", "fips_adm1_crosswalk"],
+                     description="Unrest events (default preset aitocracy: CAMEO roots 14, 10, 13 in China by "
+                                 "non-state Actor1, geocoded below country level), deduplicated and placed in "
+                                 "country, province and (city-level geocodes only) prefecture."),
+    ],
+    check_specs=[
+        dg.AssetCheckSpec("every_event_screened", asset="unrest_events", blocking=True,
+                          description="unrest_screening has one row per gdelt_events row, and unrest_events holds "
+                                      "exactly the rows it keeps."),
+        dg.AssetCheckSpec("province_geocodes_not_in_prefectures", asset="unrest_events", blocking=True,
+                          description="No event geocoded only to a province (ActionGeo_Type 5) is placed in a prefecture."),
+    ],
+    pool=WAREHOUSE_POOL,
+)
+def unrest(context: dg.AssetExecutionContext, config: UnrestConfig, warehouse: DuckDBResource):
+    definition = preset(config.preset)
+    with warehouse.get_connection() as con:
+        warehouse_tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        if "gdelt_events" not in warehouse_tables:
+            raise dg.Failure("gdelt_events is empty: materialise gdelt_ingest for at least one month first")
+        sql.run(con, "gdelt/unrest_screening", definition.sql_params())
+        sql.run(con, "gdelt/unrest_events")
+        screened = sql.run(con, "gdelt/unrest_screening_summary").fetchall()
+        gdelt_rows, screened_rows, kept, events = con.execute(
+            "SELECT (SELECT count(*) FROM gdelt_events), (SELECT count(*) FROM unrest_screening), "
+            "(SELECT count(*) FROM unrest_screening WHERE exclusion_reason IS NULL), (SELECT count(*) FROM unrest_events)"
+        ).fetchone()
+        by_level = dict(con.execute("SELECT geo_level, count(*) FROM unrest_events GROUP BY ALL ORDER BY 1").fetchall())
+        misplaced = con.execute(
+            "SELECT count(*) FROM unrest_events WHERE action_geo_type = 5 AND prefecture_id IS NOT NULL").fetchone()[0]
+        screening_meta = table_metadata(con, "unrest_screening")
+        events_meta = table_metadata(con, "unrest_events", date_column="event_date")
+    context.log.info(f"unrest screening ({definition.name}): {screened}")
+    yield dg.MaterializeResult(asset_key="unrest_screening", metadata={
+        **screening_meta, "outcomes": dg.MetadataValue.json({reason: n for reason, n in screened})})
+    yield dg.MaterializeResult(asset_key="unrest_events", metadata={
+        **events_meta, "preset": definition.name, "definition": dg.MetadataValue.json(definition.sql_params()),
+        "events_by_geo_level": dg.MetadataValue.json(by_level)})
+    yield dg.AssetCheckResult(
+        check_name="every_event_screened", asset_key="unrest_events",
+        passed=gdelt_rows == screened_rows and kept == events,
+        metadata={"gdelt_events": gdelt_rows, "screened": screened_rows, "kept": kept, "unrest_events": events})
+    yield dg.AssetCheckResult(check_name="province_geocodes_not_in_prefectures", asset_key="unrest_events",
+                              passed=misplaced == 0, metadata={"misplaced": misplaced})

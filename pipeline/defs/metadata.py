@@ -1,0 +1,28 @@
+"""Metadata helpers shared by the assets: row counts, date ranges and previews for the UI."""
+
+
+import dagster as dg
+
+from pipeline.lib import warehouse
+
+
+def table_metadata(con, table: str, order_by: str = "", date_column: str | None = None, preview_rows: int = 10) -> dict:
+    rows = warehouse.table_rows(con, table)
+    meta = {
+        "dagster/row_count": dg.MetadataValue.int(rows),
+        "dagster/table_name": dg.MetadataValue.text(table),
+        "preview": dg.MetadataValue.md(
+            warehouse.preview_markdown(con, f'SELECT * FROM "{table}"' + (f" ORDER BY {order_by}" if order_by else ""), limit=preview_rows)
+        ),
+    }
+    if date_column and rows:
+        first, last = con.execute(f'SELECT min("{date_column}"), max("{date_column}") FROM "{table}"').fetchone()
+        meta["date_range"] = dg.MetadataValue.text(f"{first} .. {last}")
+    return meta
+
+
+def column_schema(columns: list[tuple[str, str, str]]) -> dg.MetadataValue:
+    """(name, type, description) triples as the column schema the UI shows."""
+    return dg.MetadataValue.table_schema(
+        dg.TableSchema(columns=[dg.TableColumn(name, type_, description=desc) for name, type_, desc in columns])
+    )

@@ -1,0 +1,60 @@
+from typing import Literal
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from pipeline.defs.metadata import table_metadata
+from pipeline.defs.resources import WAREHOUSE_POOL
+from pipeline.lib import sql
+
+
+class WindowConfig(dg.Config):
+    period: Literal["month", "quarter", "year"] = "quarter"
+    periods_before: int = 2
+    periods_after: int = 3
+
+
+class PanelConfig(dg.Config):
+    period: Literal["month", "quarter", "year"] = "quarter"
+    start: str | None = None  # first period (YYYY-MM-DD); default: first period with a contract
+    end: str | None = None  # last period; default: last period with a contract
+
+
+@dg.asset(group_name="panels", deps=["unrest_events", "contracts"], pool=WAREHOUSE_POOL,
+          description="For each prefecture-period with unrest, the same prefecture's contracts from periods_before "
+                      "periods before to periods_after after, with rel_period = contract period - unrest period.")
+def contract_windows(config: WindowConfig, warehouse: DuckDBResource) -> dg.MaterializeResult:
+    with warehouse.get_connection() as con:
+        sql.run(con, "panels/contract_windows", config.model_dump())
+        by_k = dict(con.execute(
+            "SELECT rel_period, count(*) FILTER (WHERE is_public_security_ai) FROM contract_windows GROUP BY ALL ORDER BY 1"
+        ).fetchall())
+        meta = table_metadata(con, "contract_windows", order_by="region_id, unrest_period, rel_period")
+    return dg.MaterializeResult(metadata={**meta, **config.model_dump(),
+                                          "ps_ai_contracts_by_rel_period": dg.MetadataValue.json({str(k): v for k, v in by_k.items()})})
+
+
+@dg.asset(
+    group_name="panels", deps=["unrest_events", "contracts"], pool=WAREHOUSE_POOL,
+    description="Balanced prefecture x period panel: unrest counts, standardised unrest, high-unrest flag, and "
+                "contract outcomes (flows and cumulative public-security AI contracts).",
+    check_specs=[dg.AssetCheckSpec("balanced_and_complete", asset="unrest_panel", blocking=True,
+                                   description="Every region has every period once, and the panel's unrest and "
+                                               "public-security AI totals equal those of the source tables in its span.")],
+)
+def unrest_panel(config: PanelConfig, warehouse: DuckDBResource):
+    with warehouse.get_connection() as con:
+        sql.run(con, "panels/unrest_panel", config.model_dump())
+        check = sql.run(con, "panels/unrest_panel_check", {"period": config.period}).fetchone()
+        meta = table_metadata(con, "unrest_panel", order_by="region_id, period_start", date_column="period_start")
+    rows, regions, periods, distinct_cells, unrest_panel_sum, unrest_source, ps_panel, ps_source = check
+    yield dg.MaterializeResult(metadata={**meta, "regions": regions, "periods": periods, "period": config.period})
+    yield dg.AssetCheckResult(
+        check_name="balanced_and_complete",
+        passed=rows == regions * periods == distinct_cells and unrest_panel_sum == unrest_source and ps_panel == ps_source,
+        metadata={"rows": rows, "regions": regions, "periods": periods, "unrest_in_panel": unrest_panel_sum,
+                  "unrest_in_span": unrest_source, "ps_ai_in_panel": ps_panel, "ps_ai_in_span": ps_source},
+    )
+
+
+defs = dg.Definitions(assets=[contract_windows, unrest_panel])

@@ -1,0 +1,311 @@
+"""The demo world: a seeded, offline stand-in for GDELT and a procurement source, with a planted effect.
+
+It writes what the real sources publish, so the pipeline reads it through its normal code path:
+  gdelt/masterfilelist.txt, gdelt/lastupdate.txt   `size md5 url` lines, URLs as GDELT writes them
+  gdelt/YYYYMMDDHHMMSS.export.CSV.zip              61 tab-separated columns, no header, one member
+  contracts.csv                                    the normalised contracts format (CONTRACT_COLUMNS)
+  truth.json                                       the planted effect, which the demo_truth table holds
+
+Planted: prefectures with unrest in quarter q buy more public-security AI contracts in quarter q+1:
+E[ps_ai_contracts(r, q)] = base(r) + season(q) + effect * unrest_z(r, q - 1), where unrest_z is the
+prefecture-quarter count of aitocracy unrest events, standardised over the panel. Nothing else
+depends on unrest: no pre-trend, and AI purchases by other buyers (the placebo) are flat.
+Around the planted events it adds what the pipeline must screen out: state actors, other CAMEO roots,
+province- and country-level geocodes, other countries, repeated events and malformed lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+import zipfile
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.lib.gdelt.schema import events_v2_columns
+from pipeline.lib.procurement.contracts import CONTRACT_COLUMNS
+
+GDELT_URL = "http://data.gdeltproject.org/gdeltv2/"
+EARTH_RADIUS_KM = 6371.0088
+
+
+@dataclass(frozen=True)
+class DemoSpec:
+    seed: int = 2023
+    start_year: int = 2018
+    years: int = 3
+    provinces: tuple[str, ...] = ("440000", "430000", "420000", "330000")  # Guangdong, Hunan, Hubei, Zhejiang
+    effect: float = 1.0  # extra public-security AI contracts in q+1 per SD of unrest in q
+    outcome: str = "ps_ai_contracts"
+    placebo_outcome: str = "placebo_ai_contracts"
+
+    def quarters(self) -> list[date]:
+        return [date(self.start_year + y, 1 + 3 * i, 1) for y in range(self.years) for i in range(4)]
+
+
+def truth_rows(spec: DemoSpec, rel_periods=range(-2, 4)) -> list[dict]:
+    rows = []
+    for outcome, effect in ((spec.outcome, spec.effect), (spec.placebo_outcome, 0.0)):
+        for k in rel_periods:
+            rows.append({"outcome": outcome, "rel_period": k, "planted_effect": effect if k == 1 else 0.0})
+    return rows
+
+
+def _prefectures(provinces: tuple[str, ...]) -> list[dict]:
+    text = resources.files("pipeline.data").joinpath("china_prefecture_seats.csv").read_text(encoding="utf-8")
+    return [
+        {**r, "lon": float(r["seat_lon"]), "lat": float(r["seat_lat"])}
+        for r in csv.DictReader(text.splitlines())
+        if r["province_id"] in provinces and r["seat_lon"]
+    ]
+
+
+def _province_fips(provinces: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+    text = resources.files("pipeline.data").joinpath("fips_ch_adm1_to_gbt2260.csv").read_text(encoding="utf-8")
+    return {
+        r["province_id"]: (r["fips_adm1"], r["fips_name"])
+        for r in csv.DictReader(text.splitlines())
+        if r["province_id"] in provinces and r["fips_current"] == "true"
+    }
+
+
+def _km(lat1, lon1, lat2, lon2):
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(lon2 - lon1)
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
+
+
+class _World:
+    def __init__(self, spec: DemoSpec):
+        self.spec = spec
+        self.rng = np.random.default_rng(spec.seed)
+        self.prefs = _prefectures(spec.provinces)
+        self.fips = _province_fips(spec.provinces)
+        self.quarters = spec.quarters()
+        self.next_event_id = 750_000_000
+        self.rows: list[tuple[str, str]] = []  # (DATEADDED stamp, tab-separated line)
+
+    # -- places -------------------------------------------------------------------------------
+    def city_point(self, pref: dict) -> tuple[float, float]:
+        """A point near the prefecture seat whose nearest seat in the province is that seat."""
+        same_province = [p for p in self.prefs if p["province_id"] == pref["province_id"]]
+        lats = np.array([p["lat"] for p in same_province])
+        lons = np.array([p["lon"] for p in same_province])
+        radius_km = 15.0
+        while True:
+            bearing, dist = self.rng.uniform(0, 2 * math.pi), self.rng.uniform(0, radius_km)
+            lat = pref["lat"] + dist / 111.0 * math.cos(bearing)
+            lon = pref["lon"] + dist / (111.0 * math.cos(math.radians(pref["lat"]))) * math.sin(bearing)
+            if same_province[int(np.argmin(_km(lat, lon, lats, lons)))] is pref:
+                return round(lat, 4), round(lon, 4)
+            radius_km /= 2
+
+    def province_point(self, province_id: str) -> tuple[float, float]:
+        members = [p for p in self.prefs if p["province_id"] == province_id]
+        return round(sum(p["lat"] for p in members) / len(members), 4), round(sum(p["lon"] for p in members) / len(members), 4)
+
+    # -- events -------------------------------------------------------------------------------
+    def stamp_in(self, quarter: date) -> str:
+        days = (date(quarter.year + (quarter.month == 10), (quarter.month + 2) % 12 + 1, 1) - quarter).days
+        moment = datetime.combine(quarter, datetime.min.time()) + timedelta(
+            days=int(self.rng.integers(days)), hours=6 * int(self.rng.integers(4))
+        )
+        return moment.strftime("%Y%m%d%H%M%S")
+
+    def event(self, stamp: str, code: str, actor_type: str | None, geo: dict) -> str:
+        self.next_event_id += 1
+        day = datetime.strptime(stamp[:8], "%Y%m%d")
+        root = code[:2]
+        quad = 1 if root <= "05" else 2 if root <= "08" else 3 if root <= "13" else 4
+        mentions = int(self.rng.integers(1, 20))
+        actor_code = ("CHN" if geo["country"] == "CH" else "") + (actor_type or "")
+        values = {
+            "GLOBALEVENTID": self.next_event_id, "SQLDATE": stamp[:8], "MonthYear": stamp[:6], "Year": stamp[:4],
+            "FractionDate": f"{day.year + (day.month * 30 + day.day) / 365:.4f}",
+            "Actor1Code": actor_code, "Actor1Name": "CHINA" if actor_code else "",
+            "Actor1CountryCode": "CHN" if actor_code.startswith("CHN") else "",
+            "Actor1Type1Code": actor_type or "",
+            "IsRootEvent": int(self.rng.integers(2)), "EventCode": code, "EventBaseCode": code[:3],
+            "EventRootCode": root, "QuadClass": quad,
+            "GoldsteinScale": {"14": -6.5, "10": -5.0, "13": -4.4}.get(root, 1.0),
+            "NumMentions": mentions, "NumSources": max(1, mentions // 4), "NumArticles": max(1, mentions // 2),
+            "AvgTone": f"{self.rng.uniform(-8, 2):.6f}",
+            "DATEADDED": stamp, "SOURCEURL": f"https://demo.invalid/news/{self.next_event_id}",
+        }
+        for prefix in ("Actor1Geo", "ActionGeo"):
+            values |= {
+                f"{prefix}_Type": geo["type"], f"{prefix}_FullName": geo["name"],
+                f"{prefix}_CountryCode": geo["country"], f"{prefix}_ADM1Code": geo["adm1"],
+                f"{prefix}_Lat": geo["lat"], f"{prefix}_Long": geo["lon"], f"{prefix}_FeatureID": geo["feature"],
+            }
+        line = "\t".join(str(values.get(c.name, "")) for c in events_v2_columns())
+        self.rows.append((stamp, line))
+        return line
+
+    def city_geo(self, pref: dict) -> dict:
+        fips_code, fips_name = self.fips[pref["province_id"]]
+        lat, lon = self.city_point(pref)
+        return {"type": 4, "name": f"{pref['name_zh']}, {fips_name}, China", "country": "CH", "adm1": fips_code,
+                "lat": lat, "lon": lon, "feature": int(self.rng.integers(-2_000_000, 2_000_000))}
+
+    def province_geo(self, province_id: str) -> dict:
+        fips_code, fips_name = self.fips[province_id]
+        lat, lon = self.province_point(province_id)
+        return {"type": 5, "name": f"{fips_name}, China", "country": "CH", "adm1": fips_code,
+                "lat": lat, "lon": lon, "feature": fips_code}
+
+
+UNREST_CODES = (("141", "1411", "143", "145", "140"), ("100", "101", "104"), ("130", "138", "131"))
+OTHER_CODES = ("010", "020", "036", "040", "042", "043", "051", "057", "061", "090", "190")
+CIVIL_TYPES = ("CVL", "LAB", "BUS", "EDU", "REL", "OPP", None)
+FOREIGN_PLACES = (
+    ("US", "USNY", "New York, New York, United States", 40.7142, -74.0059),
+    ("IN", "IN07", "New Delhi, Delhi, India", 28.6, 77.2),
+    ("FR", "FRA8", "Paris, Ile-de-France, France", 48.8667, 2.3333),
+)
+
+
+def _plant_events(world: _World) -> np.ndarray:
+    """Write the unrest and noise events; return unrest counts per (prefecture, quarter)."""
+    rng, prefs, quarters = world.rng, world.prefs, world.quarters
+    propensity = rng.gamma(2.0, 0.6, size=len(prefs))
+    shock = rng.uniform(0.6, 1.4, size=len(quarters))
+    counts = rng.poisson(np.outer(propensity, shock))
+    for qi, quarter in enumerate(quarters):
+        for pi, pref in enumerate(prefs):
+            for _ in range(counts[pi, qi]):
+                family = UNREST_CODES[int(rng.choice(3, p=[0.6, 0.2, 0.2]))]
+                actor = CIVIL_TYPES[int(rng.integers(len(CIVIL_TYPES)))]
+                world.event(world.stamp_in(quarter), family[int(rng.integers(len(family)))], actor, world.city_geo(pref))
+        planted_lines = [line for _, line in world.rows[-int(counts[:, qi].sum()):]] if counts[:, qi].sum() else []
+        for _ in range(30):  # protests by the state itself: excluded by the non-government rule
+            pref = prefs[int(rng.integers(len(prefs)))]
+            world.event(world.stamp_in(quarter), "141", ("GOV", "COP", "MIL")[int(rng.integers(3))], world.city_geo(pref))
+        for _ in range(100):  # other CAMEO roots: excluded by the root-code rule
+            pref = prefs[int(rng.integers(len(prefs)))]
+            world.event(world.stamp_in(quarter), OTHER_CODES[int(rng.integers(len(OTHER_CODES)))], "CVL", world.city_geo(pref))
+        for _ in range(20):  # geocoded to a province only: counted at province level, never in a prefecture
+            province = world.spec.provinces[int(rng.integers(len(world.spec.provinces)))]
+            world.event(world.stamp_in(quarter), "141", "CVL", world.province_geo(province))
+        for _ in range(10):  # geocoded to the country only: excluded by the precision rule
+            world.event(world.stamp_in(quarter), "140", "CVL",
+                        {"type": 1, "name": "China", "country": "CH", "adm1": "CH", "lat": 35, "lon": 105, "feature": "CH"})
+        for _ in range(40):  # other countries: out of the ingest scope
+            country, adm1, name, lat, lon = FOREIGN_PLACES[int(rng.integers(len(FOREIGN_PLACES)))]
+            world.event(world.stamp_in(quarter), "141", "CVL",
+                        {"type": 4, "name": name, "country": country, "adm1": adm1, "lat": lat, "lon": lon, "feature": -1})
+        for line in planted_lines[:3]:  # the same event published again in a later file: deduplicated
+            world.rows.append((world.stamp_in(quarter), line))
+        stamp = world.stamp_in(quarter)  # one truncated line per quarter: rejected with its file and line
+        world.rows.append((stamp, "\t".join(world.rows[-1][1].split("\t")[:30])))
+    return counts
+
+
+def _standardise(counts: np.ndarray) -> np.ndarray:
+    return (counts - counts.mean()) / counts.std(ddof=1)
+
+
+def _write_mirror(rows: list[tuple[str, str]], directory: Path) -> int:
+    directory.mkdir(parents=True, exist_ok=True)
+    by_file: dict[str, list[str]] = {}
+    for stamp, line in rows:
+        by_file.setdefault(stamp, []).append(line)
+    listing = []
+    for stamp in sorted(by_file):
+        name = f"{stamp}.export.CSV"
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            info = zipfile.ZipInfo(name, date_time=datetime.strptime(stamp, "%Y%m%d%H%M%S").timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, "".join(line + "\n" for line in by_file[stamp]))
+        data = buffer.getvalue()
+        (directory / f"{name}.zip").write_bytes(data)
+        listing.append(f"{len(data)} {hashlib.md5(data).hexdigest()} {GDELT_URL}{name}.zip\n")
+    (directory / "masterfilelist.txt").write_text("".join(listing))
+    (directory / "lastupdate.txt").write_text(listing[-1])
+    return len(listing)
+
+
+AI_TITLES = ("人脸识别系统采购项目", "视频结构化分析平台建设项目", "人像比对系统升级项目", "人工智能视频分析服务采购")
+PS_OTHER_TITLES = ("办公家具采购项目", "警用车辆采购项目", "摄像机维修服务项目", "执法记录仪采购项目")
+PLACEBO_AI_TITLES = ("人工智能辅助诊断系统采购", "智能分析教学平台采购项目", "人脸识别考勤系统采购")
+OTHER_TITLES = ("道路维修工程", "办公用品采购", "绿化养护服务", "物业管理服务")
+PS_BUYERS = ("公安局", "公安局交通警察支队", "公安局经济开发区分局")
+PLACEBO_BUYERS = ("人民医院", "第一中学", "中心医院", "职业技术学院")
+OTHER_BUYERS = ("财政局", "教育局", "住房和城乡建设局", "交通运输局")
+SUPPLIERS = ("海康威视数字技术股份有限公司", "浙江大华技术股份有限公司", "北京旷视科技有限公司",
+             "深圳市商汤科技有限公司", "广州市建筑工程有限公司", "湖南省办公设备有限公司")
+
+
+def _contracts(world: _World, z: np.ndarray) -> list[dict]:
+    rng, spec = world.rng, world.spec
+    base = rng.uniform(2.0, 4.0, size=len(world.prefs))
+    season = rng.uniform(-0.5, 0.5, size=len(world.quarters))
+    rows = []
+    for pi, pref in enumerate(world.prefs):
+        for qi, quarter in enumerate(world.quarters):
+            lagged = z[pi, qi - 1] if qi > 0 else 0.0
+            mean = base[pi] + season[qi] + spec.effect * lagged
+            assert mean > 0, "planted mean must be positive; lower the effect"
+            batches = (
+                (rng.poisson(mean), AI_TITLES, PS_BUYERS),
+                (rng.poisson(3.0), PS_OTHER_TITLES, PS_BUYERS),
+                (rng.poisson(1.5), PLACEBO_AI_TITLES, PLACEBO_BUYERS),
+                (rng.poisson(4.0), OTHER_TITLES, OTHER_BUYERS),
+            )
+            for n, titles, buyers in batches:
+                for _ in range(n):
+                    stamp = world.stamp_in(quarter)
+                    rows.append({
+                        "contract_id": f"DEMO-{pref['prefecture_id']}-{len(rows) + 1:06d}",
+                        "award_date": f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}",
+                        "buyer_name": pref["name_zh"] + buyers[int(rng.integers(len(buyers)))],
+                        "buyer_region_id": pref["prefecture_id"],
+                        "supplier_name": SUPPLIERS[int(rng.integers(len(SUPPLIERS)))],
+                        "amount": f"{rng.lognormal(12.5, 1.0):.2f}",
+                        "currency": "CNY",
+                        "title": pref["name_zh"] + titles[int(rng.integers(len(titles)))],
+                    })
+    # Records a real export carries that cannot be used; the pipeline must quarantine them with a reason.
+    broken = [dict(rows[i]) for i in (5, 50, 500, 1500)]
+    broken[0]["award_date"] = "2019-13-45"
+    broken[1]["amount"] = "面议"
+    broken[2]["contract_id"] = ""
+    broken[3]["currency"] = "XYZ"
+    for i, row in enumerate(broken):
+        row["contract_id"] = row["contract_id"] and f"{row['contract_id']}-BROKEN{i}"
+    return rows + broken
+
+
+def generate(directory: str | Path, spec: DemoSpec = DemoSpec()) -> dict:
+    """Write the demo world under `directory`; return a summary including the planted truth."""
+    directory = Path(directory)
+    world = _World(spec)
+    counts = _plant_events(world)
+    z = _standardise(counts)
+    files = _write_mirror(world.rows, directory / "gdelt")
+    contracts = _contracts(world, z)
+    with open(directory / "contracts.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CONTRACT_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(contracts)
+    summary = {
+        "spec": asdict(spec),
+        "prefectures": len(world.prefs),
+        "quarters": len(world.quarters),
+        "planted_unrest_events": int(counts.sum()),
+        "gdelt_lines": len(world.rows),
+        "gdelt_files": files,
+        "contract_records": len(contracts),
+        "truth": truth_rows(spec),
+    }
+    (directory / "truth.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    return summary

@@ -1,0 +1,16 @@
+"""Paths of the geographic reference files shipped in pipeline/data (provenance in pipeline/data/README.md)."""
+
+from importlib import resources
+
+
+def _path(name: str) -> str:
+    return str(resources.files("pipeline.data").joinpath(name))
+
+
+def sql_params() -> dict[str, str]:
+    return {
+        "countries_path": _path("geonames_countryInfo.txt"),
+        "fips_adm1_path": _path("fips_ch_adm1_to_gbt2260.csv"),
+        "provinces_path": _path("gbt2260_provinces.csv"),
+        "prefectures_path": _path("china_prefecture_seats.csv"),
+    }

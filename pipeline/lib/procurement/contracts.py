@@ -1,0 +1,63 @@
+"""Read a contracts file and the classification taxonomy."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import polars as pl
+
+# The normalised contracts file format (the demo world writes it; other sources are mapped onto it).
+CONTRACT_COLUMNS = (
+    "contract_id", "award_date", "buyer_name", "buyer_region_id",
+    "supplier_name", "amount", "currency", "title",
+)
+
+
+class ContractFileError(ValueError):
+    """A contracts file that cannot be read at all; the message names the file."""
+
+
+def read_contract_rows(path: str | Path) -> pl.DataFrame:
+    """All records of a contracts CSV as text, with source_file and 1-based source_row; no row is dropped here."""
+    path = Path(path)
+    if not path.is_file():
+        raise ContractFileError(f"{path}: contracts file not found")
+    try:
+        frame = pl.read_csv(path, infer_schema=False, row_index_name="source_row", row_index_offset=1)
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as err:
+        raise ContractFileError(f"{path}: not a readable CSV file ({str(err).splitlines()[0]})") from None
+    missing = [c for c in CONTRACT_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ContractFileError(f"{path} line 1: header lacks column(s) {', '.join(missing)}")
+    return frame.select(
+        pl.lit(path.name).alias("source_file"), pl.col("source_row").cast(pl.Int64), *CONTRACT_COLUMNS
+    )
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    version: str
+    ai_patterns: tuple[str, ...]
+    public_security_buyer_patterns: tuple[str, ...]
+
+    def sql_params(self) -> dict:
+        return {
+            "taxonomy_version": self.version,
+            "ai_patterns": [p.lower() for p in self.ai_patterns],
+            "public_security_buyer_patterns": [p.lower() for p in self.public_security_buyer_patterns],
+        }
+
+
+@cache
+def default_taxonomy() -> Taxonomy:
+    text = resources.files("pipeline.data").joinpath("taxonomy.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    return Taxonomy(
+        version=data["version"],
+        ai_patterns=tuple(data["ai"]["patterns"]),
+        public_security_buyer_patterns=tuple(data["public_security_buyer"]["patterns"]),
+    )

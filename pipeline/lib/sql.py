@@ -1,0 +1,45 @@
+"""The one way to run SQL: load sql/<name>.sql by name and bind parameters.
+
+Values are always bound as DuckDB named parameters ($name), never formatted
+into the statement text.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+
+def _sql_root() -> Path:
+    # A wheel install carries the SQL inside the package (pipeline/sql); an
+    # editable checkout reads the top-level sql/ folder beside pipeline/.
+    packaged = Path(str(resources.files("pipeline"))) / "sql"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "sql"
+
+
+SQL_ROOT = _sql_root()
+
+
+@cache
+def load(name: str) -> str:
+    """The text of sql/<name>.sql, e.g. load("panels/unrest_panel")."""
+    path = SQL_ROOT / f"{name}.sql"
+    if not path.is_file():
+        raise FileNotFoundError(f"no SQL file named {name!r} (looked for {path})")
+    return path.read_text(encoding="utf-8")
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None):
+    """Execute sql/<name>.sql on `con` with named parameters; returns the connection's result."""
+    text = load(name)
+    if params:
+        # DuckDB refuses parameters a statement does not use, so bind only those it names.
+        used = {k: v for k, v in params.items() if f"${k}" in text}
+        return con.execute(text, used)
+    return con.execute(text)

@@ -1,0 +1,65 @@
+"""Opening the DuckDB warehouse and replacing slices of its tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipeline.lib import sql
+
+
+def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def table_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # table names are ours, not user input
+
+
+def preview_markdown(con: duckdb.DuckDBPyConnection, query: str, params: dict | None = None, limit: int = 10) -> str:
+    """A Markdown table of the first rows of `query`, for asset metadata in the UI."""
+    return frame_markdown(con.execute(f"SELECT * FROM ({query}) LIMIT {int(limit)}", params or {}).pl())
+
+
+def frame_markdown(frame: pl.DataFrame) -> str:
+    if frame.is_empty():
+        return "(no rows)"
+    header = "| " + " | ".join(frame.columns) + " |"
+    rule = "| " + " | ".join("---" for _ in frame.columns) + " |"
+    body = ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in frame.iter_rows()]
+    return "\n".join([header, rule, *body])
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection, *names: str) -> None:
+    """Create the tables whose DDL lives in sql/ddl/<name>.sql, if absent."""
+    for name in names:
+        sql.run(con, f"ddl/{name}")
+
+
+def replace_partition(con: duckdb.DuckDBPyConnection, table: str, column: str, key: str, frame) -> None:
+    """Delete the rows of `table` whose `column` equals `key`, then insert `frame` (a polars frame or None) with that key.
+
+    `table` and `column` are the pipeline's own identifiers; `key` is bound as a parameter.
+    """
+    con.execute(f'DELETE FROM "{table}" WHERE "{column}" = $key', {"key": key})
+    if frame is None or frame.is_empty():
+        return
+    con.register("incoming_rows", frame.with_columns(pl.lit(key).alias(column)).to_arrow())
+    try:
+        con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM incoming_rows')
+    finally:
+        con.unregister("incoming_rows")
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Replace `table` (the pipeline's own identifier) with the rows of a polars frame."""
+    con.register("incoming_rows", frame.to_arrow())
+    try:
+        con.execute(f'CREATE OR REPLACE TABLE "{table}" AS SELECT * FROM incoming_rows')
+    finally:
+        con.unregister("incoming_rows")

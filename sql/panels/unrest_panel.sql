@@ -1,0 +1,80 @@
+-- unrest_panel: a balanced region x period panel at prefecture level.
+--   regions: every prefecture with a prefecture-level contract or a prefecture-placed unrest event;
+--   periods: every $period from $start to $end (defaults: the first and last period with a contract,
+--            since outcomes outside the contract data are unknown, not zero).
+-- Unrest: counts, standardised over all region-periods of the panel (z), and a high-unrest flag
+-- (count above the panel mean plus one standard deviation). Outcomes: contract flows per period
+-- and the cumulative count of public-security AI contracts since the panel start.
+CREATE OR REPLACE TABLE unrest_panel AS
+WITH contract_periods AS (
+    SELECT buyer_region_id AS region_id, date_trunc($period, award_date)::DATE AS period_start, *
+    FROM contracts
+    WHERE buyer_region_level = 'prefecture'
+),
+unrest_periods AS (
+    SELECT prefecture_id AS region_id, date_trunc($period, event_date)::DATE AS period_start
+    FROM unrest_events
+    WHERE prefecture_id IS NOT NULL
+),
+bounds AS (
+    SELECT coalesce(date_trunc($period, $start::DATE)::DATE, min(period_start)) AS first_period,
+           coalesce(date_trunc($period, $end::DATE)::DATE, max(period_start)) AS last_period
+    FROM contract_periods
+),
+periods AS (
+    SELECT unnest(generate_series(
+        first_period::TIMESTAMP, last_period::TIMESTAMP,
+        CASE $period WHEN 'month' THEN INTERVAL 1 MONTH WHEN 'quarter' THEN INTERVAL 3 MONTH
+                     ELSE INTERVAL 1 YEAR END))::DATE AS period_start
+    FROM bounds
+),
+panel_regions AS (
+    SELECT region_id FROM contract_periods
+    UNION
+    SELECT region_id FROM unrest_periods
+),
+unrest_counts AS (
+    SELECT region_id, period_start, count(*) AS unrest_count FROM unrest_periods GROUP BY ALL
+),
+contract_counts AS (
+    SELECT region_id, period_start,
+           count(*) AS contracts_total,
+           count(*) FILTER (WHERE is_ai) AS ai_contracts,
+           count(*) FILTER (WHERE is_public_security_ai) AS ps_ai_contracts,
+           coalesce(sum(amount) FILTER (WHERE is_public_security_ai), 0) AS ps_ai_amount,
+           count(*) FILTER (WHERE is_ai AND NOT is_public_security_buyer) AS placebo_ai_contracts
+    FROM contract_periods
+    GROUP BY ALL
+),
+grid AS (
+    SELECT r.region_id, p.period_start,
+           coalesce(u.unrest_count, 0) AS unrest_count,
+           coalesce(c.contracts_total, 0) AS contracts_total,
+           coalesce(c.ai_contracts, 0) AS ai_contracts,
+           coalesce(c.ps_ai_contracts, 0) AS ps_ai_contracts,
+           coalesce(c.ps_ai_amount, 0) AS ps_ai_amount,
+           coalesce(c.placebo_ai_contracts, 0) AS placebo_ai_contracts
+    FROM panel_regions AS r
+    CROSS JOIN periods AS p
+    LEFT JOIN unrest_counts AS u USING (region_id, period_start)
+    LEFT JOIN contract_counts AS c USING (region_id, period_start)
+)
+SELECT
+    region_id,
+    period_start,
+    CASE $period
+        WHEN 'quarter' THEN strftime(period_start, '%Y') || 'Q' || quarter(period_start)
+        WHEN 'month' THEN strftime(period_start, '%Y-%m')
+        ELSE strftime(period_start, '%Y')
+    END AS period_label,
+    unrest_count,
+    (unrest_count - avg(unrest_count) OVER ()) / nullif(stddev_samp(unrest_count) OVER (), 0) AS unrest_z,
+    unrest_count > avg(unrest_count) OVER () + stddev_samp(unrest_count) OVER () AS high_unrest,
+    contracts_total,
+    ai_contracts,
+    ps_ai_contracts,
+    ps_ai_amount,
+    sum(ps_ai_contracts) OVER (PARTITION BY region_id ORDER BY period_start) AS ps_ai_contracts_cum,
+    placebo_ai_contracts
+FROM grid
+ORDER BY region_id, period_start;
