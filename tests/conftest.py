@@ -1,0 +1,38 @@
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REAL_EXPORT = FIXTURES / "20180326044500.export.CSV"
+GDELT_URL = "http://data.gdeltproject.org/gdeltv2/"
+
+
+def zipped(name: str, content: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def write_mirror(directory: Path, files: dict[str, bytes], listed: dict[str, tuple[int, str]] | None = None) -> Path:
+    """A GDELT-style mirror: each zip under its name, and a masterfilelist.txt of `size md5 url` lines.
+
+    `listed` overrides the (size, md5) written for a name, to simulate a list that disagrees with the file.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for name, data in files.items():
+        if data is not None:
+            (directory / name).write_bytes(data)
+        size, md5 = (listed or {}).get(name) or (len(data), hashlib.md5(data).hexdigest())
+        lines.append(f"{size} {md5} {GDELT_URL}{name}\n")
+    (directory / "masterfilelist.txt").write_text("".join(lines))
+    return directory
+
+
+@pytest.fixture
+def real_export_bytes() -> bytes:
+    return REAL_EXPORT.read_bytes()

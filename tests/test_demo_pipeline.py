@@ -1,0 +1,174 @@
+"""Every asset materialised in-process on the demo world, against a temporary warehouse."""
+
+import json
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipeline.demo.run import demo_environment, materialize_demo
+from pipeline.demo.world import DemoSpec
+
+SPEC = DemoSpec()
+MONTHS = SPEC.years * 12
+QUARTERS = SPEC.years * 4
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    root = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in demo_environment(root).items():
+            patch.setenv(key, value)
+        with dg.DagsterInstance.ephemeral() as instance:
+            materialize_demo(instance, SPEC, log=lambda m: None)
+            truth = json.loads((root / "data" / "demo" / "truth.json").read_text())
+            yield {"root": root, "instance": instance, "truth": truth,
+                   "warehouse": str(root / "data" / "warehouse.duckdb")}
+
+
+@pytest.fixture
+def con(demo):
+    connection = duckdb.connect(demo["warehouse"], read_only=True)
+    yield connection
+    connection.close()
+
+
+def test_warehouse_has_every_table(con):
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert tables == {
+        "gdelt_files", "gdelt_events", "gdelt_rejects", "unrest_screening", "unrest_events", "regions",
+        "fips_adm1_crosswalk", "contracts", "contract_quarantine", "contract_windows", "unrest_panel",
+        "event_study", "demo_truth",
+    }
+
+
+def test_every_gdelt_line_is_accounted_for(con, demo):
+    read, kept, out, rejected, files = con.execute(
+        "SELECT sum(rows_read), sum(rows_kept), sum(rows_out_of_scope), sum(rows_rejected), count(*) FROM gdelt_files"
+    ).fetchone()
+    assert files == demo["truth"]["gdelt_files"]
+    assert read == demo["truth"]["gdelt_lines"] == kept + out + rejected
+    assert con.execute("SELECT count(*) FROM gdelt_events").fetchone()[0] == kept
+    # The world plants one truncated line per quarter and 40 events abroad per quarter (outside the CH scope).
+    assert rejected == QUARTERS and out == 40 * QUARTERS
+    assert con.execute("SELECT count(DISTINCT partition_month) FROM gdelt_files").fetchone()[0] == MONTHS
+    reasons = con.execute("SELECT DISTINCT reason FROM gdelt_rejects").fetchall()
+    assert reasons == [("has 30 tab-separated fields, expected 61",)]
+
+
+def test_unrest_screening_applies_each_rule(con, demo):
+    outcomes = dict(con.execute(
+        "SELECT coalesce(exclusion_reason, 'kept'), count(*) FROM unrest_screening GROUP BY ALL").fetchall())
+    # Per quarter the world adds 30 state-actor protests, 100 events of other roots, 10 country-level
+    # protests and 3 republished events; every planted event and 20 province-level protests are kept.
+    assert outcomes == {
+        "Actor1 is a state actor": 30 * QUARTERS,
+        "CAMEO root code not in definition": 100 * QUARTERS,
+        "geocoded below the minimum precision": 10 * QUARTERS,
+        "duplicate GLOBALEVENTID": 3 * QUARTERS,
+        "kept": demo["truth"]["planted_unrest_events"] + 20 * QUARTERS,
+    }
+
+
+def test_province_geocodes_stay_at_province_level(con, demo):
+    levels = dict(con.execute("SELECT geo_level, count(*) FROM unrest_events GROUP BY ALL").fetchall())
+    assert levels == {"prefecture": demo["truth"]["planted_unrest_events"], "province": 20 * QUARTERS}
+    assert con.execute(
+        "SELECT count(*) FROM unrest_events WHERE action_geo_type = 5 AND prefecture_id IS NOT NULL").fetchone()[0] == 0
+    # Every placed region is a real GB/T 2260 code of the right level and parent.
+    orphans = con.execute("""
+        SELECT count(*) FROM unrest_events AS e
+        LEFT JOIN regions AS p ON p.region_id = e.prefecture_id AND p.level = 'prefecture'
+        LEFT JOIN regions AS v ON v.region_id = e.province_id AND v.level = 'province'
+        WHERE v.region_id IS NULL OR (e.prefecture_id IS NOT NULL AND (p.region_id IS NULL OR p.parent_id <> e.province_id))
+           OR e.country_id <> 'CHN'
+    """).fetchone()[0]
+    assert orphans == 0
+
+
+def test_contracts_are_kept_or_quarantined(con, demo):
+    kept, quarantined = con.execute(
+        "SELECT (SELECT count(*) FROM contracts), (SELECT count(*) FROM contract_quarantine)").fetchone()
+    assert kept + quarantined == demo["truth"]["contract_records"]
+    reasons = sorted(r[0] for r in con.execute("SELECT quarantine_reason FROM contract_quarantine").fetchall())
+    assert reasons == ["amount '面议' is not a number", "award_date '2019-13-45' is not YYYY-MM-DD",
+                       "currency 'XYZ' is not known", "no contract_id"]
+    rules = con.execute(
+        "SELECT DISTINCT ai_rule FROM contracts WHERE is_public_security_ai ORDER BY 1").fetchall()
+    assert {r[0] for r in rules} <= {"人脸识别", "视频结构化", "人像比对", "人工智能"}
+    assert con.execute("SELECT count(*) FROM contracts WHERE buyer_region_id IS NULL").fetchone()[0] == 0
+
+
+def test_panel_is_balanced_and_matches_sources(con, demo):
+    rows, regions, periods = con.execute(
+        "SELECT count(*), count(DISTINCT region_id), count(DISTINCT period_start) FROM unrest_panel").fetchone()
+    assert (regions, periods) == (demo["truth"]["prefectures"], QUARTERS) and rows == regions * periods
+    unrest, ps_ai = con.execute("SELECT sum(unrest_count), sum(ps_ai_contracts) FROM unrest_panel").fetchone()
+    assert unrest == demo["truth"]["planted_unrest_events"]
+    assert ps_ai == con.execute("SELECT count(*) FROM contracts WHERE is_public_security_ai").fetchone()[0]
+    mean, sd = con.execute("SELECT avg(unrest_z), stddev_samp(unrest_z) FROM unrest_panel").fetchone()
+    assert abs(mean) < 1e-9 and abs(sd - 1) < 1e-9
+
+
+def test_contract_windows_relative_periods(con):
+    bounds = con.execute("SELECT min(rel_period), max(rel_period) FROM contract_windows").fetchone()
+    assert bounds == (-2, 3)
+    mismatched = con.execute("""
+        SELECT count(*) FROM contract_windows
+        WHERE rel_period <> (year(contract_period) * 4 + quarter(contract_period))
+                          - (year(unrest_period) * 4 + quarter(unrest_period))
+    """).fetchone()[0]
+    assert mismatched == 0
+
+
+def test_event_study_recovers_the_planted_effect(con, demo):
+    truth = dict(con.execute(
+        "SELECT rel_period, planted_effect FROM demo_truth WHERE outcome = 'ps_ai_contracts'").fetchall())
+    rows = con.execute("""
+        SELECT rel_period, estimate, ci_low, ci_high, n_clusters FROM event_study
+        WHERE outcome = 'ps_ai_contracts' ORDER BY rel_period""").fetchall()
+    assert [r[0] for r in rows] == [-2, -1, 0, 1, 2, 3]
+    by_k = {k: (low, high) for k, _, low, high, _ in rows}
+    low, high = by_k[1]
+    assert truth[1] == SPEC.effect and low <= truth[1] <= high and low > 0
+    for k in (-2, -1):
+        assert by_k[k][0] <= 0 <= by_k[k][1], f"pre-unrest term k={k} excludes 0"
+    assert {r[4] for r in rows} == {demo["truth"]["prefectures"]}  # every demo prefecture is a cluster
+
+
+def test_placebo_shows_no_effect_after_unrest(con):
+    low, high = con.execute(
+        "SELECT ci_low, ci_high FROM event_study WHERE outcome = 'placebo_ai_contracts' AND rel_period = 1").fetchone()
+    assert low <= 0 <= high
+
+
+def test_figures_are_written(demo):
+    figure = demo["root"] / "data" / "figures" / "event_study_ps_ai_contracts.png"
+    assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_rematerialising_a_partition_replaces_it(demo):
+    from pipeline.definitions import defs
+
+    before = duckdb.connect(demo["warehouse"], read_only=True)
+    counts_before = before.execute("SELECT count(*), sum(rows_read) FROM gdelt_files").fetchone()
+    events_before = before.execute("SELECT count(*) FROM gdelt_events").fetchone()[0]
+    before.close()
+    result = dg.materialize(
+        list(defs.assets), selection=dg.AssetSelection.assets("gdelt_files", "gdelt_events", "gdelt_rejects"),
+        instance=demo["instance"], resources=defs.resources, partition_key="2019-05-01")
+    assert result.success
+    after = duckdb.connect(demo["warehouse"], read_only=True)
+    assert after.execute("SELECT count(*), sum(rows_read) FROM gdelt_files").fetchone() == counts_before
+    assert after.execute("SELECT count(*) FROM gdelt_events").fetchone()[0] == events_before
+    after.close()
+
+
+def test_materialisations_carry_metadata(demo):
+    event = demo["instance"].get_latest_materialization_event(dg.AssetKey("unrest_events"))
+    metadata = event.asset_materialization.metadata
+    assert metadata["dagster/row_count"].value > 0
+    assert "preset" in metadata and "date_range" in metadata and "| event_id |" in metadata["preview"].value
+    plot = demo["instance"].get_latest_materialization_event(dg.AssetKey("event_study")).asset_materialization.metadata
+    assert plot["plot_ps_ai_contracts"].value.startswith("![ps_ai_contracts](data:image/png;base64,")

@@ -1,0 +1,109 @@
+"""The ingest path: file list, mirror, verification, scope, ledger and row accounting in DuckDB."""
+
+from datetime import date
+
+import pytest
+
+from conftest import FIXTURES, write_mirror, zipped
+from pipeline.lib import sql, warehouse
+from pipeline.lib.gdelt.ingest import Scope, ingest_month
+from pipeline.lib.gdelt.source import Mirror, parse_file_list
+
+MARCH_2018 = date(2018, 3, 1)
+REAL = "20180326044500.export.CSV"
+
+
+@pytest.fixture
+def con(tmp_path):
+    connection = warehouse.connect(tmp_path / "w.duckdb")
+    yield connection
+    connection.close()
+
+
+def test_real_export_through_the_ingest_path_keeps_every_row(tmp_path, con, real_export_bytes):
+    mirror = write_mirror(tmp_path / "mirror", {f"{REAL}.zip": zipped(REAL, real_export_bytes)})
+    summary = ingest_month(con, Mirror(str(mirror)), MARCH_2018, Scope(), log=lambda m: None)
+    assert (summary.rows_read, summary.rows_kept, summary.rows_rejected) == (1540, 1540, 0)
+    counts = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE ActionGeo_CountryCode = 'CH'), "
+        "count(*) FILTER (WHERE EventRootCode = '14'), count(DISTINCT source_file) FROM gdelt_events"
+    ).fetchone()
+    assert counts == (1540, 25, 11, 1)
+
+
+def test_scope_filters_are_counted_not_dropped(tmp_path, con, real_export_bytes):
+    mirror = write_mirror(tmp_path / "mirror", {f"{REAL}.zip": zipped(REAL, real_export_bytes)})
+    ingest_month(con, Mirror(str(mirror)), MARCH_2018, Scope(countries=("CH",)), log=lambda m: None)
+    ledger = con.execute("SELECT rows_read, rows_kept, rows_out_of_scope, rows_rejected, scope FROM gdelt_files").fetchall()
+    assert ledger == [(1540, 25, 1515, 0, "ActionGeo_CountryCode in [CH]; EventRootCode in [all]")]
+    assert con.execute("SELECT count(*) FROM gdelt_events").fetchone()[0] == 25
+
+
+def test_faulty_files_are_recorded_in_the_ledger(tmp_path, con, real_export_bytes):
+    good = zipped(REAL, real_export_bytes)
+    bad_lines = zipped("20180326050000.export.CSV", real_export_bytes[:5000] + b"\nshort\tline\n")
+    files = {
+        f"{REAL}.zip": good,
+        "20180326050000.export.CSV.zip": bad_lines,
+        "20180326051500.export.CSV.zip": None,  # listed, not on the mirror
+        "20180326053000.export.CSV.zip": good,  # list has the wrong md5
+        "20180326054500.export.CSV.zip": good,  # list has the wrong size
+        "20180326191500.export.CSV.zip": (FIXTURES / "not-a-zip" / "20180326191500.export.CSV.zip").read_bytes(),
+    }
+    listed = {
+        "20180326051500.export.CSV.zip": (100, "0" * 32),
+        "20180326053000.export.CSV.zip": (len(good), "f" * 32),
+        "20180326054500.export.CSV.zip": (len(good) + 1, "0" * 32),
+    }
+    mirror = write_mirror(tmp_path / "mirror", files, listed)
+    summary = ingest_month(con, Mirror(str(mirror)), MARCH_2018, Scope(), log=lambda m: None)
+    statuses = dict(con.execute("SELECT file_name, status FROM gdelt_files").fetchall())
+    assert statuses == {
+        f"{REAL}.zip": "ok",
+        "20180326050000.export.CSV.zip": "ok",
+        "20180326051500.export.CSV.zip": "missing",
+        "20180326053000.export.CSV.zip": "md5-mismatch",
+        "20180326054500.export.CSV.zip": "size-mismatch",
+        "20180326191500.export.CSV.zip": "bad-zip",
+    }
+    assert summary.files_listed == 6 and summary.files_ok == 2
+    rejects = con.execute("SELECT source_file, reason FROM gdelt_rejects ORDER BY source_line").fetchall()
+    # The 5000-byte cut leaves a partial last line, and the short line is the next one.
+    assert len(rejects) == 2
+    assert all(f == "20180326050000.export.CSV.zip" and "tab-separated fields, expected 61" in r for f, r in rejects)
+    assert sql.run(con, "gdelt/ledger_accounting_errors", {"partition_months": ["2018-03-01"]}).fetchall() == []
+
+
+def test_reingesting_a_month_replaces_it(tmp_path, con, real_export_bytes):
+    mirror = write_mirror(tmp_path / "mirror", {f"{REAL}.zip": zipped(REAL, real_export_bytes)})
+    for _ in range(2):
+        ingest_month(con, Mirror(str(mirror)), MARCH_2018, Scope(), log=lambda m: None)
+    assert con.execute("SELECT count(*) FROM gdelt_events").fetchone()[0] == 1540
+    assert con.execute("SELECT count(*) FROM gdelt_files").fetchone()[0] == 1
+
+
+def test_accounting_query_catches_a_ledger_that_does_not_add_up(tmp_path, con, real_export_bytes):
+    mirror = write_mirror(tmp_path / "mirror", {f"{REAL}.zip": zipped(REAL, real_export_bytes)})
+    ingest_month(con, Mirror(str(mirror)), MARCH_2018, Scope(), log=lambda m: None)
+    con.execute("DELETE FROM gdelt_events WHERE source_line = 7")
+    con.execute("UPDATE gdelt_files SET rows_read = rows_read + 1")
+    problems = sql.run(con, "gdelt/ledger_accounting_errors", {"partition_months": ["2018-03-01"]}).fetchall()
+    assert problems == [
+        ("2018-03-01", f"{REAL}.zip", "rows_read 1541 <> kept 1540 + out of scope 0 + rejected 0"),
+        ("2018-03-01", None, "ledger kept 1540 / rejected 0 but tables hold 1539 / 0"),
+    ]
+
+
+def test_file_list_lines_and_problems():
+    text = (FIXTURES / "lastupdate.txt").read_text()
+    listing = parse_file_list(text + "garbage line\n", "lastupdate.txt")
+    assert [f.name for f in listing.files] == [
+        "20180328050000.export.CSV.zip", "20180328050000.mentions.CSV.zip", "20180328050000.gkg.csv.zip"]
+    assert listing.files[0].size == 116513 and listing.files[0].md5 == "71c3d5b0987d441b11455bdb51250801"
+    assert listing.files[0].month == date(2018, 3, 1) and listing.files[1].month is None
+    assert listing.problems == ("lastupdate.txt line 4: not 'size md5 url': 'garbage line'",)
+
+
+def test_mirror_refuses_names_that_leave_its_base(tmp_path):
+    with pytest.raises(ValueError, match="leave the mirror"):
+        Mirror(str(tmp_path))._get("../etc/passwd")
