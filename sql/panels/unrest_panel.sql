@@ -58,6 +58,14 @@ grid AS (
     CROSS JOIN periods AS p
     LEFT JOIN unrest_counts AS u USING (region_id, period_start)
     LEFT JOIN contract_counts AS c USING (region_id, period_start)
+),
+-- Mean and standard deviation from exact integer sums, so that the result does not depend on the
+-- order in which parallel threads add floating-point numbers (same inputs, same bytes out).
+unrest_stats AS (
+    SELECT sum(unrest_count)::DOUBLE / count(*) AS mean,
+           sqrt((count(*) * sum(unrest_count * unrest_count) - sum(unrest_count) * sum(unrest_count))::DOUBLE
+                / (count(*) * (count(*) - 1))) AS sd
+    FROM grid
 )
 SELECT
     region_id,
@@ -68,13 +76,13 @@ SELECT
         ELSE strftime(period_start, '%Y')
     END AS period_label,
     unrest_count,
-    (unrest_count - avg(unrest_count) OVER ()) / nullif(stddev_samp(unrest_count) OVER (), 0) AS unrest_z,
-    unrest_count > avg(unrest_count) OVER () + stddev_samp(unrest_count) OVER () AS high_unrest,
+    (unrest_count - mean) / nullif(sd, 0) AS unrest_z,
+    unrest_count > mean + sd AS high_unrest,
     contracts_total,
     ai_contracts,
     ps_ai_contracts,
     ps_ai_amount,
     sum(ps_ai_contracts) OVER (PARTITION BY region_id ORDER BY period_start) AS ps_ai_contracts_cum,
     placebo_ai_contracts
-FROM grid
+FROM grid, unrest_stats
 ORDER BY region_id, period_start;

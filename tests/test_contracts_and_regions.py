@@ -1,0 +1,97 @@
+"""Contracts: reading, quarantine and classification; regions and the FIPS crosswalk."""
+
+import duckdb
+import pytest
+
+from pipeline.lib import sql
+from pipeline.lib.geo import data_files
+from pipeline.lib.procurement.contracts import ContractFileError, default_taxonomy, read_contract_rows
+
+HEADER = "contract_id,award_date,buyer_name,buyer_region_id,supplier_name,amount,currency,title\n"
+
+
+@pytest.fixture
+def con():
+    connection = duckdb.connect()
+    sql.run(connection, "geo/regions", data_files.sql_params())
+    sql.run(connection, "geo/fips_adm1_crosswalk", data_files.sql_params())
+    yield connection
+    connection.close()
+
+
+def _load(con, path):
+    con.register("contract_rows", read_contract_rows(path).to_arrow())
+    sql.run(con, "procurement/contract_staging", {"known_currencies": ["CNY"]})
+    sql.run(con, "procurement/contracts", default_taxonomy().sql_params())
+    sql.run(con, "procurement/contract_quarantine")
+
+
+def test_classification_records_the_rule(tmp_path, con):
+    path = tmp_path / "c.csv"
+    path.write_text(HEADER + "\n".join([
+        "1,2019-05-01,广州市公安局,440100,海康威视,\"1,000.50\",CNY,广州市人脸识别系统采购",
+        "2,2019-05-02,广州市第一人民医院,440100,某公司,2000,CNY,人脸识别考勤系统",
+        "3,2019-05-03,天河区公安分局,440100,某公司,3000,cny,摄像机维修服务",
+        "4,2019-05-04,某市财政局,999999,某公司,4000,CNY,办公用品",
+    ]) + "\n", encoding="utf-8")
+    _load(con, path)
+    rows = con.execute("""
+        SELECT contract_id, amount, is_ai, is_public_security_buyer, is_public_security_ai, ai_rule,
+               public_security_buyer_rule, buyer_region_id, source_row
+        FROM contracts ORDER BY contract_id""").fetchall()
+    assert [tuple(map(str, r)) for r in rows] == [
+        ("1", "1000.50", "True", "True", "True", "人脸识别", "公安局", "440100", "1"),
+        ("2", "2000.00", "True", "False", "False", "人脸识别", "None", "440100", "2"),
+        ("3", "3000.00", "False", "True", "False", "None", "公安分局", "440100", "3"),
+        ("4", "4000.00", "False", "False", "False", "None", "None", "None", "4"),  # unknown region code kept, unplaced
+    ]
+
+
+def test_unusable_records_are_quarantined_with_their_row(tmp_path, con):
+    path = tmp_path / "c.csv"
+    path.write_text(HEADER + "\n".join([
+        "1,2019-02-30,b,440100,s,1,CNY,t",
+        "2,,b,440100,s,1,CNY,t",
+        "3,2019-02-01,b,440100,s,abc,CNY,t",
+        "4,2019-02-01,b,440100,s,1,,t",
+        ",2019-02-01,b,440100,s,1,CNY,t",
+        "6,2019-02-01,b,440100,s,1,CNY,t",
+    ]) + "\n")
+    _load(con, path)
+    quarantined = con.execute("SELECT source_row, quarantine_reason FROM contract_quarantine").fetchall()
+    assert quarantined == [
+        (1, "award_date '2019-02-30' is not YYYY-MM-DD"), (2, "no award_date"), (3, "amount 'abc' is not a number"),
+        (4, "currency '' is not known"), (5, "no contract_id"),
+    ]
+    assert con.execute("SELECT contract_id FROM contracts").fetchall() == [("6",)]
+
+
+def test_a_file_without_the_columns_is_named_in_the_error(tmp_path):
+    path = tmp_path / "wrong.csv"
+    path.write_text("id,date\n1,2019-01-01\n")
+    with pytest.raises(ContractFileError, match=r"wrong.csv line 1: header lacks column\(s\) contract_id, award_date"):
+        read_contract_rows(path)
+    with pytest.raises(ContractFileError, match="missing.csv: contracts file not found"):
+        read_contract_rows(tmp_path / "missing.csv")
+
+
+def test_region_ids_follow_the_standards(con):
+    bad = con.execute("""
+        SELECT region_id, level FROM regions
+        WHERE (level = 'country' AND NOT regexp_full_match(region_id, '[A-Z]{3}'))
+           OR (level = 'province' AND NOT regexp_full_match(region_id, '[1-6][0-9]0000'))
+           OR (level = 'prefecture' AND NOT regexp_full_match(region_id, '[1-6][0-9][0-9]{2}00'))
+           OR (level = 'prefecture' AND left(region_id, 2) || '0000' <> parent_id)""").fetchall()
+    assert bad == []
+    counts = dict(con.execute("SELECT level, count(*) FROM regions GROUP BY ALL").fetchall())
+    assert counts["province"] == 31 and counts["prefecture"] == 342
+    assert con.execute("SELECT region_id FROM regions WHERE level = 'country' AND fips_codes = 'CH'").fetchall() == [("CHN",)]
+
+
+def test_every_china_fips_adm1_code_maps_to_a_province(con):
+    codes = dict(con.execute("SELECT fips_adm1, province_id FROM fips_adm1_crosswalk").fetchall())
+    assert sorted(codes) == [f"CH{i:02d}" for i in range(1, 34)]
+    provinces = {r[0] for r in con.execute("SELECT region_id FROM regions WHERE level = 'province'").fetchall()}
+    assert set(codes.values()) <= provinces
+    assert codes["CH30"] == codes["CH17"] == "440000" and codes["CH32"] == codes["CH27"] == "510000"
+    assert codes["CH22"] == "110000" and codes["CH13"] == "650000" and codes["CH14"] == "540000"

@@ -1,0 +1,53 @@
+"""The one entry point: groups, pools, schedule and the schedule's partition choice."""
+
+from datetime import datetime, timezone
+
+import dagster as dg
+import pytest
+
+from pipeline.definitions import defs
+
+EXPECTED_GROUPS = {
+    "demo": {"demo_truth"},
+    "gdelt": {"gdelt_files", "gdelt_events", "gdelt_rejects", "unrest_screening", "unrest_events"},
+    "geo": {"regions", "fips_adm1_crosswalk"},
+    "procurement": {"contracts", "contract_quarantine"},
+    "panels": {"contract_windows", "unrest_panel"},
+    "estimates": {"event_study"},
+}
+
+
+def test_assets_are_in_the_groups_a_user_recognises():
+    graph = defs.resolve_asset_graph()
+    groups: dict[str, set[str]] = {}
+    for key in graph.get_all_asset_keys():
+        groups.setdefault(graph.get(key).group_name, set()).add(key.to_user_string())
+    assert groups == EXPECTED_GROUPS
+
+
+def test_every_asset_writes_through_the_warehouse_pool():
+    for assets_def in defs.assets:
+        assert assets_def.op.pool == "duckdb_warehouse", assets_def.key
+
+
+def test_gdelt_assets_are_monthly_partitioned():
+    graph = defs.resolve_asset_graph()
+    partitions = graph.get(dg.AssetKey("gdelt_events")).partitions_def
+    assert isinstance(partitions, dg.MonthlyPartitionsDefinition)
+    assert partitions.get_first_partition_key() == "2015-02-01"
+
+
+@pytest.mark.parametrize("tick, month", [
+    (datetime(2026, 3, 1, 6, 30, tzinfo=timezone.utc), "2026-03-01"),  # first day of a month: the new month
+    (datetime(2026, 2, 28, 6, 30, tzinfo=timezone.utc), "2026-02-01"),
+    (datetime(2024, 12, 31, 6, 30, tzinfo=timezone.utc), "2024-12-01"),
+])
+def test_daily_refresh_asks_for_the_month_in_progress(tick, month):
+    repository = defs.get_repository_def()
+    schedule = repository.get_schedule_def("gdelt_daily_refresh")
+    assert schedule.cron_schedule == "30 6 * * *"
+    assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED
+    with dg.build_schedule_context(scheduled_execution_time=tick, repository_def=repository) as context:
+        request = schedule.evaluate_tick(context).run_requests[0]
+    assert request.partition_key == month
+    assert schedule.job_name == "gdelt_refresh_job"

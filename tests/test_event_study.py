@@ -1,0 +1,49 @@
+"""The event-time convention and the estimator on panels with a known, noise-free answer."""
+
+from datetime import date
+
+import numpy as np
+import polars as pl
+import pytest
+
+from pipeline.lib.estimation.event_study import coefficient_plot_png, fit_event_study, with_event_time_terms
+
+
+def _panel(outcome_of) -> pl.DataFrame:
+    """10 regions x 12 quarters, unrest_z random; outcome = region FE + period FE + outcome_of(z series, t) + noise."""
+    rng = np.random.default_rng(7)
+    rows = []
+    for r in range(10):
+        z = rng.normal(size=12)
+        for t in range(12):
+            y = r * 0.5 + t * 0.1 + outcome_of(z, t) + rng.normal(scale=0.01)
+            rows.append({"region_id": f"R{r}", "period_start": date(2018 + t // 4, 1 + 3 * (t % 4), 1),
+                         "unrest_z": z[t], "y": y})
+    return pl.DataFrame(rows)
+
+
+def test_lag_terms_hold_earlier_unrest():
+    panel = _panel(lambda z, t: 0.0)
+    terms = with_event_time_terms(panel, range(-1, 2)).filter(pl.col("region_id") == "R0")
+    z = terms["unrest_z"].to_list()
+    assert terms["unrest_z_lag1"].to_list()[1:] == z[:-1]  # k = 1: unrest one period before the outcome
+    assert terms["unrest_z_lead1"].to_list()[:-1] == z[1:]  # k = -1: unrest one period after
+    assert terms["unrest_z_lag1"][0] is None and terms["unrest_z_lead1"][-1] is None
+
+
+@pytest.mark.parametrize("k, effect", [(1, 2.0), (-1, -1.5), (3, 0.7)])
+def test_effect_lands_on_its_event_time(k, effect):
+    panel = _panel(lambda z, t: effect * z[t - k] if 0 <= t - k < 12 else 0.0)
+    coefficients = fit_event_study(panel, "y", range(-2, 4))
+    estimates = dict(zip(coefficients["rel_period"], coefficients["estimate"]))
+    assert estimates[k] == pytest.approx(effect, abs=0.02)
+    assert all(abs(v) < 0.02 for kk, v in estimates.items() if kk != k)
+    assert coefficients["n_clusters"].unique().to_list() == [10]
+    assert coefficients["n_obs"][0] == 10 * (12 - 2 - 3)  # leads and lags past the panel's edges drop rows
+    assert (coefficients["ci_low"] < coefficients["estimate"]).all() and (coefficients["estimate"] < coefficients["ci_high"]).all()
+
+
+def test_plot_is_a_png_and_reproducible():
+    coefficients = fit_event_study(_panel(lambda z, t: 0.0), "y", range(-2, 4))
+    first, second = coefficient_plot_png(coefficients, "t"), coefficient_plot_png(coefficients, "t")
+    assert first[:8] == b"\x89PNG\r\n\x1a\n" and first == second

@@ -1,0 +1,81 @@
+"""The panel SQL on tiny hand-built tables, with contracts on period boundaries."""
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from pipeline.lib import sql
+
+
+@pytest.fixture
+def con():
+    connection = duckdb.connect()
+    connection.execute("""
+        CREATE TABLE unrest_events AS SELECT * FROM (VALUES
+            (1, DATE '2019-04-01', '440100', 'prefecture'),   -- first day of 2019Q2
+            (2, DATE '2019-06-30', '440100', 'prefecture'),   -- last day of 2019Q2
+            (3, DATE '2019-07-01', '430100', 'prefecture'),   -- 2019Q3
+            (4, DATE '2019-05-05', NULL, 'province')          -- province-level: in no prefecture panel
+        ) AS t(event_id, event_date, prefecture_id, geo_level)
+    """)
+    connection.execute("""
+        CREATE TABLE contracts AS SELECT * FROM (VALUES
+            ('a', DATE '2019-03-31', '440100', 'prefecture', true,  true,  true,  100.0),  -- 2019Q1: k = -1
+            ('b', DATE '2019-07-01', '440100', 'prefecture', true,  true,  true,  200.0),  -- 2019Q3: k = 1
+            ('c', DATE '2019-12-31', '440100', 'prefecture', true,  true,  true,  300.0),  -- 2019Q4: k = 2
+            ('d', DATE '2020-01-01', '440100', 'prefecture', true,  false, false, 400.0),  -- 2020Q1: k = 3, placebo AI
+            ('e', DATE '2018-12-31', '440100', 'prefecture', true,  true,  true,  500.0),  -- 2018Q4: k = -2
+            ('f', DATE '2020-04-01', '440100', 'prefecture', true,  true,  true,  600.0),  -- 2020Q2: k = 4, outside
+            ('g', DATE '2019-07-15', '430100', 'prefecture', false, true,  false, 700.0),  -- 430100, k = 0
+            ('h', DATE '2019-02-01', '420100', 'prefecture', true,  true,  true,  800.0)   -- region with no unrest
+        ) AS t(contract_id, award_date, buyer_region_id, buyer_region_level, is_ai, is_public_security_buyer,
+               is_public_security_ai, amount)
+    """)
+    connection.execute("ALTER TABLE contracts ADD COLUMN currency VARCHAR DEFAULT 'CNY'")
+    yield connection
+    connection.close()
+
+
+def test_contract_windows_relative_periods(con):
+    sql.run(con, "panels/contract_windows", {"period": "quarter", "periods_before": 2, "periods_after": 3})
+    rows = con.execute(
+        "SELECT region_id, unrest_period, unrest_events, contract_id, rel_period FROM contract_windows").fetchall()
+    assert rows == [
+        ("430100", date(2019, 7, 1), 1, "g", 0),
+        ("440100", date(2019, 4, 1), 2, "e", -2),
+        ("440100", date(2019, 4, 1), 2, "a", -1),
+        ("440100", date(2019, 4, 1), 2, "b", 1),
+        ("440100", date(2019, 4, 1), 2, "c", 2),
+        ("440100", date(2019, 4, 1), 2, "d", 3),
+    ]
+
+
+def test_unrest_panel_cells(con):
+    sql.run(con, "panels/unrest_panel", {"period": "quarter", "start": None, "end": None})
+    panel = con.execute("""
+        SELECT region_id, period_label, unrest_count, contracts_total, ps_ai_contracts, ps_ai_amount,
+               ps_ai_contracts_cum, placebo_ai_contracts
+        FROM unrest_panel""").fetchall()
+    # Span: the first and last quarter with a contract (2018Q4 .. 2020Q2), 7 quarters x 3 regions.
+    assert len(panel) == 21
+    cells = {(r[0], r[1]): r[2:] for r in panel}
+    assert cells[("440100", "2019Q2")] == (2, 0, 0, 0, 2, 0)
+    assert cells[("440100", "2019Q1")] == (0, 1, 1, 100, 2, 0)
+    assert cells[("440100", "2018Q4")] == (0, 1, 1, 500, 1, 0)
+    assert cells[("440100", "2020Q1")] == (0, 1, 0, 0, 4, 1)
+    assert cells[("440100", "2020Q2")] == (0, 1, 1, 600, 5, 0)
+    assert cells[("430100", "2019Q3")] == (1, 1, 0, 0, 0, 0)
+    assert cells[("420100", "2019Q1")] == (0, 1, 1, 800, 1, 0)
+    z = dict(((r, p), v) for r, p, v in con.execute("SELECT region_id, period_label, unrest_z FROM unrest_panel").fetchall())
+    # 3 unrest events over 21 cells: mean 1/7.
+    assert z[("440100", "2019Q2")] > z[("430100", "2019Q3")] > 0 > z[("420100", "2019Q1")]
+    check = sql.run(con, "panels/unrest_panel_check", {"period": "quarter"}).fetchone()
+    assert check == (21, 3, 7, 21, 3, 3, 6, 6)
+
+
+def test_unrest_panel_explicit_span_and_month_periods(con):
+    sql.run(con, "panels/unrest_panel", {"period": "month", "start": "2019-04-15", "end": "2019-07-31"})
+    labels = [r[0] for r in con.execute("SELECT DISTINCT period_label FROM unrest_panel ORDER BY 1").fetchall()]
+    assert labels == ["2019-04", "2019-05", "2019-06", "2019-07"]
+    assert con.execute("SELECT sum(unrest_count) FROM unrest_panel").fetchone()[0] == 3
