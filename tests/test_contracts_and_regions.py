@@ -39,6 +39,7 @@ def test_classification_records_the_rule(tmp_path, con):
         SELECT contract_id, amount, is_ai, is_public_security_buyer, is_public_security_ai, ai_rule,
                public_security_buyer_rule, buyer_region_id, source_row
         FROM contracts ORDER BY contract_id""").fetchall()
+    assert con.execute("SELECT buyer_region_given FROM contracts WHERE contract_id = '4'").fetchone() == ("999999",)
     assert [tuple(map(str, r)) for r in rows] == [
         ("1", "1000.50", "True", "True", "True", "人脸识别", "公安局", "440100", "1"),
         ("2", "2000.00", "True", "False", "False", "人脸识别", "None", "440100", "2"),
@@ -56,12 +57,13 @@ def test_unusable_records_are_quarantined_with_their_row(tmp_path, con):
         "4,2019-02-01,b,440100,s,1,,t",
         ",2019-02-01,b,440100,s,1,CNY,t",
         "6,2019-02-01,b,440100,s,1,CNY,t",
+        "7,2019-2-1,b,440100,s,1,CNY,t",
     ]) + "\n")
     _load(con, path)
     quarantined = con.execute("SELECT source_row, quarantine_reason FROM contract_quarantine").fetchall()
     assert quarantined == [
         (1, "award_date '2019-02-30' is not YYYY-MM-DD"), (2, "no award_date"), (3, "amount 'abc' is not a number"),
-        (4, "currency '' is not known"), (5, "no contract_id"),
+        (4, "currency '' is not known"), (5, "no contract_id"), (7, "award_date '2019-2-1' is not YYYY-MM-DD"),
     ]
     assert con.execute("SELECT contract_id FROM contracts").fetchall() == [("6",)]
 

@@ -13,6 +13,11 @@ MARCH_2018 = date(2018, 3, 1)
 REAL = "20180326044500.export.CSV"
 
 
+def _ingest(con, mirror_dir, scope, log):
+    mirror = Mirror(str(mirror_dir))
+    return ingest_month(con, mirror, mirror.read_list(), MARCH_2018, scope, log)
+
+
 @pytest.fixture
 def con(tmp_path):
     connection = warehouse.connect(tmp_path / "w.duckdb")
@@ -22,7 +27,7 @@ def con(tmp_path):
 
 def test_real_export_through_the_ingest_path_keeps_every_row(tmp_path, con, real_export_bytes):
     mirror = write_mirror(tmp_path / "mirror", {f"{REAL}.zip": zipped(REAL, real_export_bytes)})
-    summary = ingest_month(con, Mirror(str(mirror)), MARCH_2018, Scope(), log=lambda m: None)
+    summary = _ingest(con, mirror, Scope(), log=lambda m: None)
     assert (summary.rows_read, summary.rows_kept, summary.rows_rejected) == (1540, 1540, 0)
     counts = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE ActionGeo_CountryCode = 'CH'), "
@@ -33,7 +38,7 @@ def test_real_export_through_the_ingest_path_keeps_every_row(tmp_path, con, real
 
 def test_scope_filters_are_counted_not_dropped(tmp_path, con, real_export_bytes):
     mirror = write_mirror(tmp_path / "mirror", {f"{REAL}.zip": zipped(REAL, real_export_bytes)})
-    ingest_month(con, Mirror(str(mirror)), MARCH_2018, Scope(countries=("CH",)), log=lambda m: None)
+    _ingest(con, mirror, Scope(countries=("CH",)), log=lambda m: None)
     ledger = con.execute("SELECT rows_read, rows_kept, rows_out_of_scope, rows_rejected, scope FROM gdelt_files").fetchall()
     assert ledger == [(1540, 25, 1515, 0, "ActionGeo_CountryCode in [CH]; EventRootCode in [all]")]
     assert con.execute("SELECT count(*) FROM gdelt_events").fetchone()[0] == 25
@@ -56,7 +61,7 @@ def test_faulty_files_are_recorded_in_the_ledger(tmp_path, con, real_export_byte
         "20180326054500.export.CSV.zip": (len(good) + 1, "0" * 32),
     }
     mirror = write_mirror(tmp_path / "mirror", files, listed)
-    summary = ingest_month(con, Mirror(str(mirror)), MARCH_2018, Scope(), log=lambda m: None)
+    summary = _ingest(con, mirror, Scope(), log=lambda m: None)
     statuses = dict(con.execute("SELECT file_name, status FROM gdelt_files").fetchall())
     assert statuses == {
         f"{REAL}.zip": "ok",
@@ -77,14 +82,14 @@ def test_faulty_files_are_recorded_in_the_ledger(tmp_path, con, real_export_byte
 def test_reingesting_a_month_replaces_it(tmp_path, con, real_export_bytes):
     mirror = write_mirror(tmp_path / "mirror", {f"{REAL}.zip": zipped(REAL, real_export_bytes)})
     for _ in range(2):
-        ingest_month(con, Mirror(str(mirror)), MARCH_2018, Scope(), log=lambda m: None)
+        _ingest(con, mirror, Scope(), log=lambda m: None)
     assert con.execute("SELECT count(*) FROM gdelt_events").fetchone()[0] == 1540
     assert con.execute("SELECT count(*) FROM gdelt_files").fetchone()[0] == 1
 
 
 def test_accounting_query_catches_a_ledger_that_does_not_add_up(tmp_path, con, real_export_bytes):
     mirror = write_mirror(tmp_path / "mirror", {f"{REAL}.zip": zipped(REAL, real_export_bytes)})
-    ingest_month(con, Mirror(str(mirror)), MARCH_2018, Scope(), log=lambda m: None)
+    _ingest(con, mirror, Scope(), log=lambda m: None)
     con.execute("DELETE FROM gdelt_events WHERE source_line = 7")
     con.execute("UPDATE gdelt_files SET rows_read = rows_read + 1")
     problems = sql.run(con, "gdelt/ledger_accounting_errors", {"partition_months": ["2018-03-01"]}).fetchall()

@@ -6,12 +6,15 @@ into the statement text.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import duckdb
+
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _sql_root() -> Path:
@@ -40,6 +43,7 @@ def run(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None
     text = load(name)
     if params:
         # DuckDB refuses parameters a statement does not use, so bind only those it names.
-        used = {k: v for k, v in params.items() if f"${k}" in text}
+        named = set(_PARAMETER.findall(text))
+        used = {k: v for k, v in params.items() if k in named}
         return con.execute(text, used)
     return con.execute(text)

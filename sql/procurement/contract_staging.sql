@@ -5,13 +5,15 @@ CREATE OR REPLACE TEMP TABLE contract_staging AS
 SELECT
     *,
     nullif(trim(contract_id), '') AS id_value,
-    try_strptime(trim(award_date), '%Y-%m-%d')::DATE AS award_date_value,
+    CASE WHEN regexp_full_match(trim(award_date), '[0-9]{4}-[0-9]{2}-[0-9]{2}')
+         THEN try_strptime(trim(award_date), '%Y-%m-%d')::DATE END AS award_date_value,
     TRY_CAST(replace(trim(amount), ',', '') AS DECIMAL(18, 2)) AS amount_value,
     upper(trim(currency)) AS currency_value,
     CASE
         WHEN nullif(trim(contract_id), '') IS NULL THEN 'no contract_id'
         WHEN nullif(trim(award_date), '') IS NULL THEN 'no award_date'
-        WHEN try_strptime(trim(award_date), '%Y-%m-%d') IS NULL
+        WHEN NOT regexp_full_match(trim(award_date), '[0-9]{4}-[0-9]{2}-[0-9]{2}')
+             OR try_strptime(trim(award_date), '%Y-%m-%d') IS NULL
             THEN 'award_date ''' || award_date || ''' is not YYYY-MM-DD'
         WHEN nullif(trim(amount), '') IS NULL THEN 'no amount'
         WHEN TRY_CAST(replace(trim(amount), ',', '') AS DECIMAL(18, 2)) IS NULL

@@ -1,5 +1,6 @@
 -- contracts: usable contract records, normalised and classified by the taxonomy.
--- Each flag has a *_rule column holding the taxonomy pattern that set it.
+-- Each flag has a *_rule column holding the taxonomy pattern that set it. buyer_region_id is NULL
+-- when the file's region id is not in regions; buyer_region_given keeps what the file said.
 CREATE OR REPLACE TABLE contracts AS
 WITH classified AS (
     SELECT
@@ -16,6 +17,7 @@ SELECT
     nullif(trim(buyer_name), '') AS buyer_name,
     r.region_id AS buyer_region_id,
     r.level AS buyer_region_level,
+    nullif(trim(classified.buyer_region_id), '') AS buyer_region_given,
     nullif(trim(supplier_name), '') AS supplier_name,
     amount_value AS amount,
     currency_value AS currency,

@@ -60,10 +60,12 @@ def gdelt_ingest(context: dg.AssetExecutionContext, config: GdeltIngestConfig, w
     mirror = gdelt.mirror()
     scope = Scope(tuple(config.countries), tuple(config.root_codes))
     file_list = mirror.read_list()
+    for problem in file_list.problems:
+        context.log.warning(f"skipped a malformed file-list line: {problem}")
     summaries = []
     with warehouse.get_connection() as con:
         for key in context.partition_keys:
-            summaries.append(ingest_month(con, mirror, date.fromisoformat(key), scope, context.log.info, file_list))
+            summaries.append(ingest_month(con, mirror, file_list, date.fromisoformat(key), scope, context.log.info))
         accounting = sql.run(con, "gdelt/ledger_accounting_errors", {"partition_months": context.partition_keys}).pl()
         meta = {t: table_metadata(con, t) for t in GDELT_TABLES}
     statuses: dict[str, int] = {}
@@ -74,7 +76,7 @@ def gdelt_ingest(context: dg.AssetExecutionContext, config: GdeltIngestConfig, w
               for f in ("files_listed", "files_ok", "bytes_zipped", "rows_read", "rows_kept", "rows_out_of_scope", "rows_rejected")}
     ledger_meta = {**meta["gdelt_files"], **{k: dg.MetadataValue.int(v) for k, v in totals.items()},
                    "file_statuses": dg.MetadataValue.json(statuses), "scope": scope.describe(),
-                   "file_list_problems": dg.MetadataValue.int(sum(s.list_problems for s in summaries))}
+                   "file_list_problems": dg.MetadataValue.int(len(file_list.problems))}
     yield dg.MaterializeResult(asset_key="gdelt_files", metadata=ledger_meta)
     yield dg.MaterializeResult(asset_key="gdelt_events", metadata=meta["gdelt_events"])
     yield dg.MaterializeResult(asset_key="gdelt_rejects", metadata=meta["gdelt_rejects"])

@@ -19,7 +19,7 @@ import polars as pl
 from pipeline.lib import warehouse
 from pipeline.lib.gdelt.parse import parse_export
 from pipeline.lib.gdelt.schema import events_v2_columns
-from pipeline.lib.gdelt.source import Mirror, exports_for_month
+from pipeline.lib.gdelt.source import FileList, Mirror, exports_for_month
 
 GDELT_TABLES = ("gdelt_files", "gdelt_events", "gdelt_rejects")
 
@@ -56,23 +56,20 @@ class MonthSummary:
     rows_out_of_scope: int = 0
     rows_rejected: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
-    list_problems: int = 0
 
 
 def ingest_month(
     con: duckdb.DuckDBPyConnection,
     mirror: Mirror,
+    file_list: FileList,
     month: date,
     scope: Scope,
     log: Callable[[str], None] = print,
-    file_list=None,
 ) -> MonthSummary:
+    """Ingest the exports `file_list` promises for `month`. The caller reads the list once and reports its problems."""
     key = month.isoformat()
-    listing = file_list or mirror.read_list()
-    for problem in listing.problems:
-        log(f"skipped a malformed file-list line: {problem}")
-    files = exports_for_month(listing, month)
-    summary = MonthSummary(partition_month=key, files_listed=len(files), list_problems=len(listing.problems))
+    files = exports_for_month(file_list, month)
+    summary = MonthSummary(partition_month=key, files_listed=len(files))
     log(f"{key}: {len(files)} export files listed under {mirror.base_url}")
 
     columns = events_v2_columns()

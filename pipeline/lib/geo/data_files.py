@@ -1,4 +1,4 @@
-"""Paths of the geographic reference files shipped in pipeline/data (provenance in pipeline/data/README.md)."""
+"""Paths of the geographic reference files shipped in pipeline/data (provenance: README, "Data provenance")."""
 
 from importlib import resources
 
