@@ -20,6 +20,8 @@ from pipeline.demo.world import DemoSpec
 
 PARTITION_RANGE_START = "dagster/asset_partition_range_start"
 PARTITION_RANGE_END = "dagster/asset_partition_range_end"
+# Progress at INFO (files, rows, checks) without Dagster's step-by-step DEBUG events.
+INFO_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
 def demo_environment(root: Path) -> dict[str, str]:
@@ -40,13 +42,13 @@ def materialize_demo(instance: dg.DagsterInstance, spec: DemoSpec = DemoSpec(), 
     first_month, last_month = f"{spec.start_year}-01-01", f"{spec.start_year + spec.years - 1}-12-01"
     steps = [
         ("demo world and its planted truth", dg.AssetSelection.assets("demo_truth"), {},
-         {"ops": {"demo_truth": {"config": {"seed": spec.seed, "effect": spec.effect}}}}),
+         {"ops": {"demo_truth": {"config": {"seed": spec.seed, "effect": spec.effect}}}, **INFO_LOGS}),
         (f"GDELT months {first_month[:7]}..{last_month[:7]} (one backfill run)",
          dg.AssetSelection.assets("gdelt_files", "gdelt_events", "gdelt_rejects"),
-         {PARTITION_RANGE_START: first_month, PARTITION_RANGE_END: last_month}, None),
+         {PARTITION_RANGE_START: first_month, PARTITION_RANGE_END: last_month}, INFO_LOGS),
         ("regions, unrest, contracts, panels and estimates",
          dg.AssetSelection.all() - dg.AssetSelection.assets("demo_truth", "gdelt_files", "gdelt_events", "gdelt_rejects"),
-         {}, None),
+         {}, INFO_LOGS),
     ]
     for label, selection, tags, run_config in steps:
         started = time.monotonic()
