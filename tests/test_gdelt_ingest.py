@@ -7,7 +7,8 @@ import pytest
 from conftest import FIXTURES, write_mirror, zipped
 from pipeline.lib import sql, warehouse
 from pipeline.lib.gdelt.ingest import Scope, ingest_month
-from pipeline.lib.gdelt.source import Mirror, parse_file_list
+from pipeline.lib.gdelt.filelist import files_for_month, parse_v2_list
+from pipeline.lib.gdelt.source import Mirror
 
 MARCH_2018 = date(2018, 3, 1)
 REAL = "20180326044500.export.CSV"
@@ -15,7 +16,8 @@ REAL = "20180326044500.export.CSV"
 
 def _ingest(con, mirror_dir, scope, log):
     mirror = Mirror(str(mirror_dir))
-    return ingest_month(con, mirror, mirror.read_list(), MARCH_2018, scope, log)
+    files = files_for_month(MARCH_2018, mirror.read_v2_list(), None)
+    return ingest_month(con, mirror, files, MARCH_2018, scope, log)
 
 
 @pytest.fixture
@@ -94,21 +96,22 @@ def test_accounting_query_catches_a_ledger_that_does_not_add_up(tmp_path, con, r
     con.execute("UPDATE gdelt_files SET rows_read = rows_read + 1")
     problems = sql.run(con, "gdelt/ledger_accounting_errors", {"partition_months": ["2018-03-01"]}).fetchall()
     assert problems == [
-        ("2018-03-01", f"{REAL}.zip", "rows_read 1541 <> kept 1540 + out of scope 0 + rejected 0"),
+        ("2018-03-01", f"{REAL}.zip", "rows_read 1541 <> kept 1540 + out of scope 0 + other months 0 + rejected 0"),
         ("2018-03-01", None, "ledger kept 1540 / rejected 0 but tables hold 1539 / 0"),
     ]
 
 
 def test_file_list_lines_and_problems():
     text = (FIXTURES / "lastupdate.txt").read_text()
-    listing = parse_file_list(text + "garbage line\n", "lastupdate.txt")
+    listing = parse_v2_list(text + "garbage line\n", "lastupdate.txt")
     assert [f.name for f in listing.files] == [
         "20180328050000.export.CSV.zip", "20180328050000.mentions.CSV.zip", "20180328050000.gkg.csv.zip"]
     assert listing.files[0].size == 116513 and listing.files[0].md5 == "71c3d5b0987d441b11455bdb51250801"
-    assert listing.files[0].month == date(2018, 3, 1) and listing.files[1].month is None
+    assert listing.files[0].first_day == date(2018, 3, 28) and listing.files[0].layout == "v2-61"
+    assert listing.files[1].layout is None  # mentions and GKG files are not events exports
     assert listing.problems == ("lastupdate.txt line 4: not 'size md5 url': 'garbage line'",)
 
 
 def test_mirror_refuses_names_that_leave_its_base(tmp_path):
     with pytest.raises(ValueError, match="leave the mirror"):
-        Mirror(str(tmp_path))._get("../etc/passwd")
+        Mirror(str(tmp_path)).read_text("../etc/passwd")

@@ -3,9 +3,10 @@
 import polars as pl
 
 from pipeline.lib.gdelt.parse import parse_export
-from pipeline.lib.gdelt.schema import events_v2_columns
+from pipeline.lib.gdelt.schema import events_v2_columns, layouts
 
 COLUMNS = events_v2_columns()
+V2 = layouts()["v2-61"]
 
 
 def test_codebook_gives_the_61_columns_in_file_order():
@@ -16,7 +17,7 @@ def test_codebook_gives_the_61_columns_in_file_order():
 
 
 def test_real_export_parses_every_line(real_export_bytes):
-    parsed = parse_export(real_export_bytes, "20180326044500.export.CSV", COLUMNS)
+    parsed = parse_export(real_export_bytes, "20180326044500.export.CSV", V2)
     assert parsed.rows.height == 1540 and parsed.rejects.height == 0
     assert parsed.rows["source_line"].to_list() == list(range(1, 1541))
     assert parsed.rows.schema["SQLDATE"] == pl.Int64 and parsed.rows.schema["AvgTone"] == pl.Float64
@@ -34,7 +35,7 @@ def test_bad_lines_are_rejected_with_line_and_reason(real_export_bytes):
     lines[6] = lines[6] + b"\textra"  # one field too many
     lines[8] = b"\xff\xfe" + lines[8]  # not UTF-8
     data = b"\n".join(lines)
-    parsed = parse_export(data, "f.CSV", COLUMNS)
+    parsed = parse_export(data, "f.CSV", V2)
     rejects = {r["source_line"]: r["reason"] for r in parsed.rejects.iter_rows(named=True)}
     assert rejects == {
         3: "column SQLDATE: '2017O326' is not integer",
@@ -49,7 +50,7 @@ def test_bad_lines_are_rejected_with_line_and_reason(real_export_bytes):
 
 def test_blank_line_and_crlf():
     line = "\t".join(["1", "20200101"] + [""] * 59)
-    parsed = parse_export(f"{line}\r\n\n{line}\n".encode(), "x", COLUMNS)
+    parsed = parse_export(f"{line}\r\n\n{line}\n".encode(), "x", V2)
     assert parsed.rows.height == 2
     assert parsed.rejects.select("source_line", "reason").rows() == [(2, "has 1 tab-separated fields, expected 61")]
     assert parsed.rows["SOURCEURL"].to_list() == [None, None]  # the \r does not leak into the last column

@@ -6,17 +6,27 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from pipeline.lib.gdelt.source import Mirror
+from pipeline.lib.gdelt.source import GDELT_V1_BASE_URL, Mirror, RetryPolicy
 
 
 class GdeltMirrorResource(dg.ConfigurableResource):
-    """A GDELT 2.0 base URL: GDELT's server, an HTTP mirror, or a local directory."""
+    """Where GDELT files come from: GDELT's servers, HTTP mirrors, or local directories; and the download cache."""
 
-    base_url: str
+    base_url: str  # GDELT 2.0 (masterfilelist.txt and 15-minute exports)
+    v1_base_url: str = GDELT_V1_BASE_URL  # GDELT 1.0 (md5sums, filesizes, daily/monthly/yearly files)
+    cache_dir: str = "data/cache/gdelt"
+    attempts: int = 4
+    backoff_seconds: float = 1.0
     timeout_seconds: float = 60.0
 
+    def _retry(self) -> RetryPolicy:
+        return RetryPolicy(self.attempts, self.backoff_seconds, self.timeout_seconds)
+
     def mirror(self) -> Mirror:
-        return Mirror(self.base_url, self.timeout_seconds)
+        return Mirror(self.base_url, Path(self.cache_dir) / "v2", self._retry())
+
+    def v1_mirror(self) -> Mirror:
+        return Mirror(self.v1_base_url, Path(self.cache_dir) / "v1", self._retry())
 
 
 class ContractsFileResource(dg.ConfigurableResource):

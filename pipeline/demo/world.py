@@ -43,6 +43,7 @@ class DemoSpec:
     years: int = 3
     provinces: tuple[str, ...] = ("440000", "430000", "420000", "330000")  # Guangdong, Hunan, Hubei, Zhejiang
     effect: float = 1.0  # extra public-security AI contracts in q+1 per SD of unrest in q
+    files_per_day: int = 4  # the mirror publishes an export every 6 hours (GDELT: every 15 minutes)
     outcome: str = "ps_ai_contracts"
     placebo_outcome: str = "placebo_ai_contracts"
 
@@ -115,8 +116,9 @@ class _World:
     # -- events -------------------------------------------------------------------------------
     def stamp_in(self, quarter: date) -> str:
         days = (date(quarter.year + (quarter.month == 10), (quarter.month + 2) % 12 + 1, 1) - quarter).days
+        slot_hours = 24 // self.spec.files_per_day
         moment = datetime.combine(quarter, datetime.min.time()) + timedelta(
-            days=int(self.rng.integers(days)), hours=6 * int(self.rng.integers(4))
+            days=int(self.rng.integers(days)), hours=slot_hours * int(self.rng.integers(self.spec.files_per_day))
         )
         return moment.strftime("%Y%m%d%H%M%S")
 
@@ -213,11 +215,18 @@ def _standardise(counts: np.ndarray) -> np.ndarray:
     return (counts - counts.mean()) / counts.std(ddof=1)
 
 
-def _write_mirror(rows: list[tuple[str, str]], directory: Path) -> int:
+def _write_mirror(rows: list[tuple[str, str]], directory: Path, spec: DemoSpec) -> int:
+    """One zip per slot of the demo's cadence, every day of its years (a slot with no events gets an empty export)."""
     directory.mkdir(parents=True, exist_ok=True)
+    start, end = datetime(spec.start_year, 1, 1), datetime(spec.start_year + spec.years, 1, 1)
+    step = timedelta(hours=24 // spec.files_per_day)
     by_file: dict[str, list[str]] = {}
+    moment = start
+    while moment < end:
+        by_file[moment.strftime("%Y%m%d%H%M%S")] = []
+        moment += step
     for stamp, line in rows:
-        by_file.setdefault(stamp, []).append(line)
+        by_file[stamp].append(line)
     listing = []
     for stamp in sorted(by_file):
         name = f"{stamp}.export.CSV"
@@ -291,7 +300,7 @@ def generate(directory: str | Path, spec: DemoSpec = DemoSpec()) -> dict:
     world = _World(spec)
     counts = _plant_events(world)
     z = _standardise(counts)
-    files = _write_mirror(world.rows, directory / "gdelt")
+    files = _write_mirror(world.rows, directory / "gdelt", spec)
     contracts = _contracts(world, z)
     with open(directory / "contracts.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=CONTRACT_COLUMNS, lineterminator="\n")

@@ -47,9 +47,15 @@ def replace_partition(con: duckdb.DuckDBPyConnection, table: str, column: str, k
     `table` and `column` are the pipeline's own identifiers; `key` is bound as a parameter.
     """
     con.execute(f'DELETE FROM "{table}" WHERE "{column}" = $key', {"key": key})
-    if frame is None or frame.is_empty():
+    if frame is not None:
+        append_rows(con, table, frame.with_columns(pl.lit(key).alias(column)))
+
+
+def append_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Insert a polars frame into `table` (the pipeline's own identifier), matching columns by name."""
+    if frame.is_empty():
         return
-    con.register("incoming_rows", frame.with_columns(pl.lit(key).alias(column)).to_arrow())
+    con.register("incoming_rows", frame.to_arrow())
     try:
         con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM incoming_rows')
     finally:

@@ -6,9 +6,9 @@ WITH files AS (
 per_file AS (
     SELECT partition_month, file_name,
            'rows_read ' || rows_read || ' <> kept ' || rows_kept || ' + out of scope ' || rows_out_of_scope
-               || ' + rejected ' || rows_rejected AS problem
+               || ' + other months ' || rows_other_months || ' + rejected ' || rows_rejected AS problem
     FROM files
-    WHERE rows_read <> rows_kept + rows_out_of_scope + rows_rejected
+    WHERE rows_read <> rows_kept + rows_out_of_scope + rows_other_months + rows_rejected
 ),
 ledger AS (
     SELECT partition_month, sum(rows_kept) AS kept, sum(rows_rejected) AS rejected FROM files GROUP BY ALL

@@ -11,20 +11,21 @@ from pipeline.defs.metadata import column_schema, table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL, GdeltMirrorResource
 from pipeline.lib import sql
 from pipeline.lib import warehouse as warehouse_lib
+from pipeline.lib.gdelt.filelist import files_for_month
 from pipeline.lib.gdelt.ingest import GDELT_TABLES, Scope, ingest_month
+from pipeline.lib.gdelt.lists import last_listed_day, read_lists
 from pipeline.lib.gdelt.schema import LINEAGE_COLUMNS, events_v2_columns
 from pipeline.lib.gdelt.unrest import preset
 
 
 class GdeltIngestConfig(dg.Config):
-    """Which rows of each export to keep. An empty list keeps everything."""
+    """Which rows of each export to keep (an empty list keeps everything), and how to read the files."""
 
     countries: list[str] = ["CH"]  # FIPS 10-4 codes of ActionGeo_CountryCode
     root_codes: list[str] = []  # CAMEO EventRootCode values, e.g. ["14"]
-
-
-class UnrestConfig(dg.Config):
-    preset: str = "aitocracy"
+    include_translation: bool = False  # also GDELT 2.0's translingual exports (masterfilelist-translation.txt)
+    expected_files_per_day: int = 96  # GDELT 2.0 publishes one export every 15 minutes
+    workers: int = 2  # files fetched and parsed at once
 
 
 @dg.multi_asset(
@@ -32,24 +33,31 @@ class UnrestConfig(dg.Config):
     specs=[
         dg.AssetSpec(
             "gdelt_files", group_name="gdelt",
-            description="Ledger: one row per GDELT 2.0 export file listed for an ingested month, "
-                        "with its status and row accounting (read = kept + out of scope + rejected).",
+            description="Ledger: one row per GDELT events file that holds an ingested month, with its status, "
+                        "attempts and row accounting (read = kept + out of scope + other months + rejected).",
         ),
         dg.AssetSpec(
             "gdelt_events", group_name="gdelt",
-            description="Typed GDELT 2.0 events in the configured scope, with source file and line.",
+            description="Typed GDELT events (2.0 and 1.0, in the 61-column 2.0 schema) in the configured scope, "
+                        "with source file and line.",
             metadata={"dagster/column_schema": column_schema(
                 [(c.name, c.duckdb_type, c.description) for c in (*events_v2_columns(), *LINEAGE_COLUMNS)])},
         ),
         dg.AssetSpec(
             "gdelt_rejects", group_name="gdelt",
-            description="Lines of GDELT export files that could not be typed, with file, line, reason and raw text.",
+            description="Lines of GDELT files that could not be typed, with file, line, reason and raw text.",
         ),
     ],
     check_specs=[
         dg.AssetCheckSpec("row_accounting", asset="gdelt_files", blocking=True,
-                          description="Per file, rows read = kept + out of scope + rejected; per month, the ledger's "
-                                      "kept and rejected counts equal the rows in gdelt_events and gdelt_rejects."),
+                          description="Per file, rows read = kept + out of scope + other months + rejected; per "
+                                      "month, the ledger's kept and rejected counts equal the rows in gdelt_events "
+                                      "and gdelt_rejects."),
+        dg.AssetCheckSpec("files_verified", asset="gdelt_files",
+                          description="Every file fetched agrees with the size and md5 its list gives."),
+        dg.AssetCheckSpec("days_complete", asset="gdelt_files",
+                          description="Every day has its files: expected_files_per_day GDELT 2.0 exports, or the "
+                                      "GDELT 1.0 file that covers it. GDELT has real gaps, so this warns."),
     ],
     partitions_def=GDELT_MONTHS,
     backfill_policy=dg.BackfillPolicy.single_run(),
@@ -57,33 +65,54 @@ class UnrestConfig(dg.Config):
 )
 def gdelt_ingest(context: dg.AssetExecutionContext, config: GdeltIngestConfig, warehouse: DuckDBResource,
                  gdelt: GdeltMirrorResource):
-    mirror = gdelt.mirror()
+    months = [date.fromisoformat(key) for key in context.partition_keys]
     scope = Scope(tuple(config.countries), tuple(config.root_codes))
-    file_list = mirror.read_list()
-    for problem in file_list.problems:
+    mirror, v1_mirror = gdelt.mirror(), gdelt.v1_mirror()
+    v2_list, v1_list = read_lists(mirror, v1_mirror, months, config.include_translation)
+    problems = [*(v2_list.problems if v2_list else ()), *(v1_list.problems if v1_list else ())]
+    for problem in problems:
         context.log.warning(f"skipped a malformed file-list line: {problem}")
     summaries = []
     with warehouse.get_connection() as con:
-        for key in context.partition_keys:
-            summaries.append(ingest_month(con, mirror, file_list, date.fromisoformat(key), scope, context.log.info))
-        accounting = sql.run(con, "gdelt/ledger_accounting_errors", {"partition_months": context.partition_keys}).pl()
+        for month in months:
+            files = files_for_month(month, v2_list, v1_list)
+            summaries.append(ingest_month(con, mirror, files, month, scope, context.log.info, config.workers, v1_mirror))
+        params = {"partition_months": context.partition_keys, "v2_files_per_day": config.expected_files_per_day,
+                  "last_listed_day": last_listed_day(v2_list, v1_list)}
+        accounting = sql.run(con, "gdelt/ledger_accounting_errors", params).pl()
+        unverified = sql.run(con, "gdelt/ledger_unverified_files", params).pl()
+        incomplete = sql.run(con, "gdelt/ledger_incomplete_days", params).pl()
         meta = {t: table_metadata(con, t) for t in GDELT_TABLES}
     statuses: dict[str, int] = {}
     for s in summaries:
         for status, n in s.statuses.items():
             statuses[status] = statuses.get(status, 0) + n
     totals = {f: sum(getattr(s, f) for s in summaries)
-              for f in ("files_listed", "files_ok", "bytes_zipped", "rows_read", "rows_kept", "rows_out_of_scope", "rows_rejected")}
+              for f in ("files_listed", "files_ok", "bytes_zipped", "rows_read", "rows_kept", "rows_out_of_scope",
+                        "rows_other_months", "rows_rejected")}
     ledger_meta = {**meta["gdelt_files"], **{k: dg.MetadataValue.int(v) for k, v in totals.items()},
                    "file_statuses": dg.MetadataValue.json(statuses), "scope": scope.describe(),
-                   "file_list_problems": dg.MetadataValue.int(len(file_list.problems))}
+                   "file_list_problems": dg.MetadataValue.int(len(problems))}
     yield dg.MaterializeResult(asset_key="gdelt_files", metadata=ledger_meta)
     yield dg.MaterializeResult(asset_key="gdelt_events", metadata=meta["gdelt_events"])
     yield dg.MaterializeResult(asset_key="gdelt_rejects", metadata=meta["gdelt_rejects"])
     yield dg.AssetCheckResult(
         check_name="row_accounting", asset_key="gdelt_files", passed=accounting.is_empty(),
-        metadata={"violations": dg.MetadataValue.md(warehouse_lib.frame_markdown(accounting.head(20)))},
-    )
+        metadata={"violations": dg.MetadataValue.md(warehouse_lib.frame_markdown(accounting.head(20)))})
+    yield dg.AssetCheckResult(
+        check_name="files_verified", asset_key="gdelt_files", passed=unverified.is_empty(),
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"unverified_files": unverified.height,
+                  "files": dg.MetadataValue.md(warehouse_lib.frame_markdown(unverified.head(20)))})
+    yield dg.AssetCheckResult(
+        check_name="days_complete", asset_key="gdelt_files", passed=incomplete.is_empty(),
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"incomplete_days": incomplete.height,
+                  "days": dg.MetadataValue.md(warehouse_lib.frame_markdown(incomplete.head(31)))})
+
+
+class UnrestConfig(dg.Config):
+    preset: str = "aitocracy"
 
 
 @dg.multi_asset(

@@ -1,4 +1,13 @@
-"""GDELT event table layouts, read from GDELT's own codebooks (pipeline/data/)."""
+"""GDELT event table layouts, read from GDELT's own codebooks (pipeline/data/).
+
+Three layouts exist on GDELT's servers, and all are read into one typed schema, the 61 columns of
+GDELT 2.0 in its order:
+  v2-61  GDELT 2.0 15-minute exports (2015-02-19 on): the schema itself.
+  v1-58  GDELT 1.0 daily exports (2013-04-01 on): no *_ADM2Code columns; DATEADDED is YYYYMMDD.
+  v1-57  GDELT 1.0 monthly (2006-2013) and yearly (1979-2005) files: v1-58 without SOURCEURL.
+GDELT 1.0 rows get NULL for the columns they lack, and DATEADDED is widened to YYYYMMDD000000 so
+that the column means the same thing (YYYYMMDDHHMMSS, UTC) in every row.
+"""
 
 from __future__ import annotations
 
@@ -32,19 +41,46 @@ class Column:
         return _TYPES[self.codebook_type][1]
 
 
+def _codebook(name: str) -> tuple[Column, ...]:
+    text = resources.files("pipeline.data").joinpath(name).read_text(encoding="utf-8")
+    return tuple(Column(r["name"], r["type"], r["description"]) for r in csv.DictReader(text.splitlines()))
+
+
 @cache
 def events_v2_columns() -> tuple[Column, ...]:
-    """The 61 columns of a GDELT 2.0 events export, in file order."""
-    text = resources.files("pipeline.data").joinpath("gdelt2-events-codebook.csv").read_text(encoding="utf-8")
-    columns = tuple(Column(r["name"], r["type"], r["description"]) for r in csv.DictReader(text.splitlines()))
+    """The 61 columns of a GDELT 2.0 events export, in file order: the warehouse schema."""
+    columns = _codebook("gdelt2-events-codebook.csv")
     if len(columns) != 61:
         raise RuntimeError(f"GDELT 2.0 codebook has {len(columns)} columns, expected 61")
     return columns
 
 
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    columns: tuple[Column, ...]  # in file order
+    dateadded_scale: int  # multiplier that turns the file's DATEADDED into YYYYMMDDHHMMSS
+
+    @property
+    def width(self) -> int:
+        return len(self.columns)
+
+
+@cache
+def layouts() -> dict[str, Layout]:
+    v1 = _codebook("gdelt1-events-codebook.csv")
+    if len(v1) != 58:
+        raise RuntimeError(f"GDELT 1.0 codebook has {len(v1)} columns, expected 58")
+    return {
+        "v2-61": Layout("v2-61", events_v2_columns(), 1),
+        "v1-58": Layout("v1-58", v1, 1_000_000),
+        "v1-57": Layout("v1-57", v1[:57], 1_000_000),
+    }
+
+
 # Columns the pipeline adds to every ingested row, so that each row can be traced to its file.
 LINEAGE_COLUMNS = (
-    Column("source_file", "STRING", "Name of the GDELT export file the row was read from."),
+    Column("source_file", "STRING", "Name of the GDELT file the row was read from."),
     Column("source_line", "INTEGER", "1-based line number of the row in that file (after unzipping)."),
-    Column("partition_month", "STRING", "Monthly partition key (YYYY-MM-01) of the file, from its 15-minute timestamp."),
+    Column("partition_month", "STRING", "Monthly partition key (YYYY-MM-01) the row was ingested under."),
 )

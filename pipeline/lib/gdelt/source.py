@@ -1,142 +1,209 @@
-"""Where GDELT files come from: a file list (masterfilelist.txt) and a mirror that serves the files.
+"""Fetching GDELT files from a mirror into a verified download cache.
 
-GDELT lists each file as a line `size md5 url`. A mirror is any base URL that
-serves the same file names: GDELT's own server, an HTTP mirror, or a local
-directory (what the demo world and the tests use). Only the file name of each
-listed URL is used, resolved under the configured base, so a list copied from
-GDELT works unchanged against a mirror.
+A mirror is a base URL that serves GDELT's file names: GDELT's own server, an HTTP mirror, or a
+local directory (the demo world and the tests). Only the file name of a listed URL is used, resolved
+under the base, so lists copied from GDELT work against any mirror, and nothing outside the base is
+ever fetched.
+
+A downloaded file is written to a temporary name in the cache and renamed to its own name only after
+its size and md5 match the list, so a file in the cache is always a verified one, and an interrupted
+run resumes by skipping what is already there.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import re
+import os
+import random
+import time
 import zipfile
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlparse
 
 import httpx
 
+from pipeline.lib.gdelt.filelist import FileList, ListedFile, parse_v1_lists, parse_v2_list
+
 GDELT_V2_BASE_URL = "http://data.gdeltproject.org/gdeltv2/"
-EXPORT_V2_NAME = re.compile(r"^(\d{14})\.export\.CSV\.zip$")
-MAX_UNZIPPED_BYTES = 1 << 30  # a real 15-minute export unzips to a few MB; more is a broken or hostile file
+GDELT_V1_BASE_URL = "http://data.gdeltproject.org/events/"
+MAX_UNZIPPED_BYTES = 16 << 30  # the largest GDELT 1.0 yearly file unzips to a few GB; more is broken or hostile
 
 
 @dataclass(frozen=True)
-class ListedFile:
-    size: int
-    md5: str
-    url: str
-    list_line: int
-
-    @property
-    def name(self) -> str:
-        return self.url.rsplit("/", 1)[-1]
-
-    @property
-    def timestamp(self) -> str:
-        match = EXPORT_V2_NAME.match(self.name)
-        return match.group(1) if match else ""
-
-    @property
-    def month(self) -> date | None:
-        stamp = self.timestamp
-        return date(int(stamp[:4]), int(stamp[4:6]), 1) if stamp else None
-
-
-@dataclass(frozen=True)
-class FileList:
-    files: tuple[ListedFile, ...]
-    problems: tuple[str, ...]  # malformed lines, each naming the list and line number
-
-
-def parse_file_list(text: str, list_name: str) -> FileList:
-    files, problems = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = line.split()
-        if len(parts) != 3 or not parts[0].isdigit() or not re.fullmatch(r"[0-9a-f]{32}", parts[1]):
-            problems.append(f"{list_name} line {number}: not 'size md5 url': {line[:200]!r}")
-            continue
-        files.append(ListedFile(int(parts[0]), parts[1], parts[2], number))
-    return FileList(tuple(files), tuple(problems))
-
-
-def exports_for_month(file_list: FileList, month: date) -> list[ListedFile]:
-    """The 2.0 events exports (YYYYMMDDHHMMSS.export.CSV.zip) whose timestamp falls in `month`."""
-    return sorted((f for f in file_list.files if f.month == month), key=lambda f: f.name)
+class RetryPolicy:
+    attempts: int = 4
+    backoff_seconds: float = 1.0  # doubled after each failed attempt, with jitter
+    timeout_seconds: float = 60.0
 
 
 @dataclass(frozen=True)
 class Fetched:
-    status: str  # ok | missing | size-mismatch | md5-mismatch | bad-zip | http-error
+    status: str  # ok | missing | timeout | truncated | http-error | size-mismatch | md5-mismatch | bad-zip
     detail: str = ""
+    path: Path | None = None  # the verified zip in the cache (or the mirror's own file), when ok
     zipped_bytes: int = 0
-    content: bytes = b""  # the unzipped export, when status is ok
+    attempts: int = 0
+
+
+class MirrorError(RuntimeError):
+    """A file list could not be read; the message names the URL."""
+
+
+def _check_name(name: str) -> str:
+    if not name or "/" in name or "\\" in name or name in (".", "..") or name.startswith("."):
+        raise ValueError(f"refusing file name {name!r}: it would leave the mirror's base or the cache")
+    return name
 
 
 class Mirror:
     """Reads GDELT files by name from a base URL (http, https, file://, or a plain directory path)."""
 
-    def __init__(self, base_url: str, timeout_seconds: float = 60.0):
+    def __init__(self, base_url: str, cache_dir: str | Path | None = None, retry: RetryPolicy = RetryPolicy(),
+                 client: httpx.Client | None = None):
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         parsed = urlparse(self.base_url)
-        self._local_dir = Path(parsed.path) if parsed.scheme in ("", "file") else None
-        self._timeout = timeout_seconds
+        self.local_dir = Path(parsed.path) if parsed.scheme in ("", "file") else None
+        if self.local_dir is None and cache_dir is None:
+            raise ValueError("an HTTP mirror needs a cache directory")
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else None
+        self.retry = retry
+        self._client = client
 
-    def _get(self, name: str) -> bytes | None:
-        if "/" in name or name in ("", ".", ".."):
-            raise ValueError(f"refusing file name {name!r}: it would leave the mirror's base")
-        if self._local_dir is not None:
-            path = self._local_dir / name
-            return path.read_bytes() if path.is_file() else None
-        response = httpx.get(self.base_url + name, timeout=self._timeout, follow_redirects=False)
-        if response.status_code == 404:
-            return None
-        response.raise_for_status()
-        return response.content
+    # -- transport --------------------------------------------------------------------------
+    def _http(self) -> httpx.Client:
+        if self._client is None:
+            self._client = httpx.Client(timeout=self.retry.timeout_seconds, follow_redirects=False)
+        return self._client
 
-    def read_list(self, name: str = "masterfilelist.txt") -> FileList:
-        data = self._get(name)
-        if data is None:
-            raise FileNotFoundError(f"{self.base_url}{name} does not exist")
-        return parse_file_list(data.decode("utf-8", "replace"), f"{self.base_url}{name}")
+    def _download(self, name: str, sink: IO[bytes], limit: int | None) -> tuple[str, str, int]:
+        """Stream `name` into sink with retries; returns (outcome, detail, attempts).
 
-    def fetch_export(self, listed: ListedFile) -> Fetched:
+        outcome is ok, missing (HTTP 404 on every attempt), timeout, truncated (the body ended before
+        its declared length) or http-error. Timeouts, cut bodies, 404 and 5xx are retried with backoff.
+        """
+        url = self.base_url + _check_name(name)
+        delay, last = self.retry.backoff_seconds, ("http-error", "")
+        for attempt in range(1, self.retry.attempts + 1):
+            sink.seek(0)
+            sink.truncate()
+            try:
+                with self._http().stream("GET", url) as response:
+                    if response.status_code == 200:
+                        received = 0
+                        for block in response.iter_bytes(1 << 20):
+                            received += len(block)
+                            if limit is not None and received > limit:
+                                return "ok", f"server sent more than the listed {limit} bytes", attempt
+                            sink.write(block)
+                        return "ok", "", attempt
+                    code = response.status_code
+                    last = ("missing" if code == 404 else "http-error", f"HTTP {code} from {url}")
+                    if code != 404 and code < 500:
+                        return *last, attempt  # a 4xx other than 404 will not change on retry
+            except httpx.TimeoutException as err:
+                last = ("timeout", f"{type(err).__name__} after {self.retry.timeout_seconds}s: {url}")
+            except httpx.RemoteProtocolError as err:
+                last = ("truncated", f"{err}: {url}")
+            except httpx.HTTPError as err:
+                last = ("http-error", f"{type(err).__name__}: {err}")
+            if attempt < self.retry.attempts:
+                time.sleep(delay * (1 + random.random() / 4))
+                delay *= 2
+        return *last[:1], f"{last[1]} (after {self.retry.attempts} attempts)", self.retry.attempts
+
+    def read_text(self, name: str) -> str:
+        _check_name(name)
+        if self.local_dir is not None:
+            path = self.local_dir / name
+            if not path.is_file():
+                raise MirrorError(f"{path} does not exist")
+            return path.read_text(encoding="utf-8", errors="replace")
+        buffer = io.BytesIO()
+        outcome, detail, _ = self._download(name, buffer, None)
+        if outcome != "ok":
+            raise MirrorError(f"could not read {self.base_url}{name}: {detail}")
+        return buffer.getvalue().decode("utf-8", "replace")
+
+    # -- lists ------------------------------------------------------------------------------
+    def read_v2_list(self, name: str = "masterfilelist.txt") -> FileList:
+        return parse_v2_list(self.read_text(name), f"{self.base_url}{name}")
+
+    def read_v1_list(self) -> FileList:
         try:
-            data = self._get(listed.name)
-        except httpx.HTTPError as err:
-            return Fetched("http-error", f"{type(err).__name__}: {err}")
-        if data is None:
-            return Fetched("missing", f"{self.base_url}{listed.name} not found")
-        if len(data) != listed.size:
-            return Fetched("size-mismatch", f"{len(data)} bytes, list says {listed.size}", len(data))
-        digest = hashlib.md5(data).hexdigest()
-        if digest != listed.md5:
-            return Fetched("md5-mismatch", f"md5 {digest}, list says {listed.md5}", len(data))
-        try:
-            content = unzip_single(data)
-        except ValueError as err:
-            return Fetched("bad-zip", str(err), len(data))
-        return Fetched("ok", "", len(data), content)
+            sizes = self.read_text("filesizes")
+        except MirrorError:
+            sizes = None  # sizes are optional: md5 alone verifies a file
+        return parse_v1_lists(self.read_text("md5sums"), sizes, self.base_url, f"{self.base_url}md5sums")
+
+    # -- files ------------------------------------------------------------------------------
+    def fetch(self, listed: ListedFile) -> Fetched:
+        """The verified zip for `listed`: from the cache, the local mirror, or downloaded now."""
+        name = _check_name(listed.name)
+        if self.local_dir is not None:
+            path = self.local_dir / name
+            if not path.is_file():
+                return Fetched("missing", f"{path} not found", attempts=1)
+            return _verified(path, listed, attempts=1)
+        target = self.cache_dir / name
+        if target.is_file():
+            cached = _verified(target, listed, attempts=0)
+            if cached.status == "ok":
+                return cached
+            target.unlink()  # a cached file that no longer matches the list is fetched again
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        partial = self.cache_dir / f".{name}.{os.getpid()}.part"
+        outcome, attempts = None, 0
+        for _ in range(2):  # a download that does not verify is fetched once more before giving up
+            with open(partial, "wb") as sink:
+                status, detail, used = self._download(name, sink, listed.size)
+            attempts += used
+            if status != "ok":
+                outcome = Fetched(status, detail, attempts=attempts)
+                break
+            outcome = _verified(partial, listed, attempts=attempts)
+            if outcome.status == "ok":
+                os.replace(partial, target)
+                return Fetched("ok", "", target, outcome.zipped_bytes, attempts)
+        partial.unlink(missing_ok=True)
+        return outcome
 
 
-def unzip_single(data: bytes) -> bytes:
-    """The one member of a GDELT zip, refusing anything else."""
+def _verified(path: Path, listed: ListedFile, attempts: int) -> Fetched:
+    size = path.stat().st_size
+    if listed.size is not None and size != listed.size:
+        return Fetched("size-mismatch", f"{size} bytes, list says {listed.size}", zipped_bytes=size, attempts=attempts)
+    digest = hashlib.md5()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != listed.md5:
+        return Fetched("md5-mismatch", f"md5 {digest.hexdigest()}, list says {listed.md5}", zipped_bytes=size,
+                       attempts=attempts)
+    problem = zip_problem(path)
+    if problem:
+        return Fetched("bad-zip", problem, zipped_bytes=size, attempts=attempts)
+    return Fetched("ok", "", path, size, attempts)
+
+
+def zip_problem(path: Path) -> str:
+    """Why `path` is not a GDELT zip (one member, within the size cap), or '' when it is one."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as err:
-        raise ValueError(f"not a zip file ({err})") from None
-    members = archive.infolist()
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as err:
+        return f"not a zip file ({err})"
     if len(members) != 1:
-        raise ValueError(f"zip holds {len(members)} members, expected 1")
+        return f"zip holds {len(members)} members, expected 1"
     if members[0].file_size > MAX_UNZIPPED_BYTES:
-        raise ValueError(f"member unzips to {members[0].file_size} bytes, over the {MAX_UNZIPPED_BYTES} cap")
-    try:
-        return archive.read(members[0])
-    except (zipfile.BadZipFile, OSError, EOFError) as err:
-        raise ValueError(f"corrupt zip member ({err})") from None
+        return f"member unzips to {members[0].file_size} bytes, over the {MAX_UNZIPPED_BYTES} cap"
+    return ""
+
+
+def open_member(path: Path) -> IO[bytes]:
+    """A stream of the zip's one member; reading stops at the declared size, so the cap holds."""
+    archive = zipfile.ZipFile(path)
+    return archive.open(archive.infolist()[0])
+

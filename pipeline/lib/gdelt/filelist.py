@@ -1,0 +1,122 @@
+"""GDELT's file lists, and which files hold which month.
+
+GDELT 2.0 lists each file as a line `size md5 url` (masterfilelist.txt, lastupdate.txt, and for the
+translingual stream masterfilelist-translation.txt). GDELT 1.0 publishes `md5sums` (`md5  name`, as
+md5sum writes it) and `filesizes` (`size name`) beside its files. Both become ListedFile records.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+V2_EXPORT = re.compile(r"^(\d{14})\.(?:translation\.)?export\.CSV\.zip$")
+V1_DAILY = re.compile(r"^(\d{8})\.export\.CSV\.zip$")
+V1_MONTHLY = re.compile(r"^(\d{6})\.zip$")
+V1_YEARLY = re.compile(r"^(\d{4})\.zip$")
+GDELT_V2_START = date(2015, 2, 19)  # first day served by GDELT 2.0; GDELT 1.0 serves the days before
+
+
+@dataclass(frozen=True)
+class ListedFile:
+    size: int | None
+    md5: str
+    url: str
+    list_name: str
+    list_line: int
+
+    @property
+    def name(self) -> str:
+        return self.url.rsplit("/", 1)[-1]
+
+    @property
+    def layout(self) -> str | None:
+        """Which column layout the file uses, or None when it is not an events export."""
+        if V2_EXPORT.match(self.name):
+            return "v2-61"
+        if V1_DAILY.match(self.name):
+            return "v1-58" if self.first_day >= date(2013, 4, 1) else "v1-57"
+        if V1_MONTHLY.match(self.name) or V1_YEARLY.match(self.name):
+            return "v1-57"
+        return None
+
+    @property
+    def first_day(self) -> date:
+        name = self.name
+        for pattern in (V2_EXPORT, V1_DAILY, V1_MONTHLY, V1_YEARLY):
+            match = pattern.match(name)
+            if match:
+                stamp = match.group(1)
+                return date(int(stamp[:4]), int(stamp[4:6] or 1), int(stamp[6:8] or 1))
+        raise ValueError(f"{name} is not an events export")
+
+    @property
+    def last_day(self) -> date:
+        first, name = self.first_day, self.name
+        if V1_YEARLY.match(name):
+            return date(first.year, 12, 31)
+        if V1_MONTHLY.match(name):
+            return date(first.year, first.month, calendar.monthrange(first.year, first.month)[1])
+        return first
+
+    @property
+    def spans_months(self) -> bool:
+        """True for GDELT 1.0 yearly files, which hold twelve months' events in one file."""
+        return (self.first_day.year, self.first_day.month) != (self.last_day.year, self.last_day.month)
+
+
+@dataclass(frozen=True)
+class FileList:
+    files: tuple[ListedFile, ...]
+    problems: tuple[str, ...]  # malformed lines, each naming the list and line number
+
+
+_MD5 = re.compile(r"[0-9a-f]{32}")
+
+
+def parse_v2_list(text: str, list_name: str) -> FileList:
+    files, problems = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = line.split()
+        if len(parts) != 3 or not parts[0].isdigit() or not _MD5.fullmatch(parts[1]):
+            problems.append(f"{list_name} line {number}: not 'size md5 url': {line[:200]!r}")
+            continue
+        files.append(ListedFile(int(parts[0]), parts[1], parts[2], list_name, number))
+    return FileList(tuple(files), tuple(problems))
+
+
+def parse_v1_lists(md5sums: str, filesizes: str | None, base_url: str, list_name: str = "md5sums") -> FileList:
+    sizes, problems = {}, []
+    for number, line in enumerate((filesizes or "").splitlines(), start=1):
+        parts = line.split()
+        if len(parts) == 2 and parts[0].isdigit():
+            sizes[parts[1]] = int(parts[0])
+        elif line.strip():
+            problems.append(f"filesizes line {number}: not 'size name': {line[:200]!r}")
+    files = []
+    for number, line in enumerate(md5sums.splitlines(), start=1):
+        parts = line.split()
+        if len(parts) != 2 or not _MD5.fullmatch(parts[0]):
+            if line.strip():
+                problems.append(f"{list_name} line {number}: not 'md5  name': {line[:200]!r}")
+            continue
+        files.append(ListedFile(sizes.get(parts[1]), parts[0], base_url + parts[1], list_name, number))
+    return FileList(tuple(files), tuple(problems))
+
+
+def files_for_month(month: date, v2: FileList | None, v1: FileList | None) -> list[ListedFile]:
+    """The events exports that hold `month`: GDELT 2.0 from 2015-02-19, GDELT 1.0 before it.
+
+    Exactly one system serves each day, so an event is never read twice from the two systems.
+    """
+    last = date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
+    chosen = []
+    for listing, serves in ((v2, lambda f: f.first_day >= GDELT_V2_START), (v1, lambda f: f.first_day < GDELT_V2_START)):
+        for listed in listing.files if listing else ():
+            if listed.layout and serves(listed) and listed.first_day <= last and listed.last_day >= month:
+                chosen.append(listed)
+    return sorted(chosen, key=lambda f: (f.first_day, f.name))
