@@ -1,6 +1,7 @@
 """The one entry point: groups, pools, schedule and the schedule's partition choice."""
 
 from datetime import datetime, timezone
+from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -51,3 +52,23 @@ def test_daily_refresh_asks_for_the_month_in_progress(tick, month):
         request = schedule.evaluate_tick(context).run_requests[0]
     assert request.partition_key == month
     assert schedule.job_name == "gdelt_refresh_job"
+
+
+def test_lastupdate_sensor_asks_once_per_new_export(tmp_path):
+    from pipeline.defs.resources import GdeltMirrorResource
+
+    def tick(cursor):
+        resource = GdeltMirrorResource(base_url=str(tmp_path), cache_dir=str(tmp_path / "cache"))
+        sensor = defs.get_repository_def().get_sensor_def("gdelt_lastupdate_sensor")
+        with dg.build_sensor_context(cursor=cursor, resources={"gdelt": resource},
+                                     repository_def=defs.get_repository_def()) as context:
+            return sensor.evaluate_tick(context)
+
+    (tmp_path / "lastupdate.txt").write_text((Path(__file__).parent / "fixtures" / "lastupdate.txt").read_text())
+    first = tick(None)
+    assert [r.partition_key for r in first.run_requests] == ["2018-03-01"]
+    assert first.cursor == "20180328050000.export.CSV.zip"
+    again = tick(first.cursor)  # no new GDELT file: no work
+    assert again.run_requests == [] and "no export newer" in again.skip_message
+    (tmp_path / "lastupdate.txt").write_text(f"100 {'a' * 32} http://data.gdeltproject.org/gdeltv2/20180401000000.export.CSV.zip\n")
+    assert [r.partition_key for r in tick(first.cursor).run_requests] == ["2018-04-01"]  # across a month boundary

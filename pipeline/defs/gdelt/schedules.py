@@ -1,9 +1,10 @@
-"""The daily refresh: re-ingest the month in progress, so that new 15-minute files land."""
+"""Keeping GDELT current: a daily schedule, and a sensor that follows GDELT's lastupdate.txt."""
 
 
 import dagster as dg
 
 from pipeline.defs.gdelt.partitions import GDELT_MONTHS
+from pipeline.defs.resources import GdeltMirrorResource
 
 gdelt_refresh_job = dg.define_asset_job(
     "gdelt_refresh_job",
@@ -23,3 +24,21 @@ gdelt_refresh_job = dg.define_asset_job(
 def gdelt_daily_refresh(context: dg.ScheduleEvaluationContext):
     key = GDELT_MONTHS.get_partition_key_for_timestamp(context.scheduled_execution_time.timestamp())
     return dg.RunRequest(run_key=f"gdelt-refresh-{context.scheduled_execution_time:%Y-%m-%d}", partition_key=key)
+
+
+@dg.sensor(
+    job=gdelt_refresh_job,
+    minimum_interval_seconds=15 * 60,
+    default_status=dg.DefaultSensorStatus.STOPPED,  # it reads GDELT's server: a user turns it on deliberately
+    description="Every 15 minutes, read lastupdate.txt; when it names an export not yet seen, re-ingest that "
+                "export's month. No new file, no run.",
+)
+def gdelt_lastupdate_sensor(context: dg.SensorEvaluationContext, gdelt: GdeltMirrorResource):
+    newest = [f for f in gdelt.mirror().read_v2_list("lastupdate.txt").files if f.layout == "v2-61"]
+    if not newest:
+        return dg.SkipReason("lastupdate.txt names no events export")
+    latest = max(newest, key=lambda f: f.name)
+    if context.cursor and latest.name <= context.cursor:
+        return dg.SkipReason(f"no export newer than {context.cursor}")
+    context.update_cursor(latest.name)
+    return dg.RunRequest(run_key=latest.name, partition_key=latest.first_day.replace(day=1).isoformat())
