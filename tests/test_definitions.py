@@ -35,7 +35,7 @@ def test_gdelt_assets_are_monthly_partitioned():
     graph = defs.resolve_asset_graph()
     partitions = graph.get(dg.AssetKey("gdelt_events")).partitions_def
     assert isinstance(partitions, dg.MonthlyPartitionsDefinition)
-    assert partitions.get_first_partition_key() == "2015-02-01"
+    assert partitions.get_first_partition_key() == "1979-01-01"
 
 
 @pytest.mark.parametrize("tick, month", [

@@ -115,3 +115,17 @@ def test_file_list_lines_and_problems():
 def test_mirror_refuses_names_that_leave_its_base(tmp_path):
     with pytest.raises(ValueError, match="leave the mirror"):
         Mirror(str(tmp_path)).read_text("../etc/passwd")
+
+
+def test_incomplete_days_and_unverified_files_are_reported(tmp_path, con, real_export_bytes):
+    good = zipped(REAL, real_export_bytes[:20000])
+    files = {"20180301000000.export.CSV.zip": good, "20180301060000.export.CSV.zip": good,
+             "20180301120000.export.CSV.zip": good}
+    mirror = write_mirror(tmp_path / "mirror", files, {"20180301120000.export.CSV.zip": (len(good), "e" * 32)})
+    _ingest(con, mirror, Scope(), log=lambda m: None)
+    params = {"partition_months": ["2018-03-01"], "v2_files_per_day": 4, "last_listed_day": "2018-03-02"}
+    incomplete = sql.run(con, "gdelt/ledger_incomplete_days", params).fetchall()
+    assert [(str(day), expected, listed, ok) for day, expected, listed, ok in incomplete] == [
+        ("2018-03-01", 4, 3, 2), ("2018-03-02", 4, 0, 0)]  # days after the newest listed file are not due
+    unverified = sql.run(con, "gdelt/ledger_unverified_files", params).fetchall()
+    assert [(name, status) for _, name, status, _ in unverified] == [("20180301120000.export.CSV.zip", "md5-mismatch")]

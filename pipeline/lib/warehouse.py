@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from pipeline.lib import sql
 
@@ -48,16 +49,26 @@ def replace_partition(con: duckdb.DuckDBPyConnection, table: str, column: str, k
     """
     con.execute(f'DELETE FROM "{table}" WHERE "{column}" = $key', {"key": key})
     if frame is not None:
-        append_rows(con, table, frame.with_columns(pl.lit(key).alias(column)))
+        append_rows(con, table, frame, {column: key})
 
 
-def append_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
-    """Insert a polars frame into `table` (the pipeline's own identifier), matching columns by name."""
-    if frame.is_empty():
+def append_rows(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame | pa.Table,
+                constants: dict[str, object] | None = None) -> None:
+    """Insert rows (polars or Arrow) into `table`, matching columns by name; `constants` adds columns of one value.
+
+    `table` and the constant column names are the pipeline's own identifiers; the values are bound.
+    """
+    if len(rows) == 0:
         return
-    con.register("incoming_rows", frame.to_arrow())
+    if isinstance(rows, pl.DataFrame):
+        # Plain Arrow strings (not polars' string views) are what DuckDB ingests fastest.
+        rows = rows.to_arrow(compat_level=pl.CompatLevel.oldest())
+    constants = constants or {}
+    extra = "".join(f', $c{i} AS "{name}"' for i, name in enumerate(constants))
+    con.register("incoming_rows", rows)
     try:
-        con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM incoming_rows')
+        con.execute(f'INSERT INTO "{table}" BY NAME SELECT *{extra} FROM incoming_rows',
+                    {f"c{i}": value for i, value in enumerate(constants.values())})
     finally:
         con.unregister("incoming_rows")
 

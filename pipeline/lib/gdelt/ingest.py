@@ -19,16 +19,18 @@ from datetime import date, datetime, timezone
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from pipeline.lib import warehouse
 from pipeline.lib.gdelt.filelist import ListedFile
-from pipeline.lib.gdelt.parse import iter_line_chunks, parse_export
+from pipeline.lib.gdelt.parse import ParsedExport, iter_line_chunks, line_count, parse_batch, parse_export
 from pipeline.lib.gdelt.schema import layouts
 from pipeline.lib.gdelt.source import Fetched, Mirror, open_member
 
 GDELT_TABLES = ("gdelt_files", "gdelt_events", "gdelt_rejects")
 INLINE_ZIPPED_BYTES = 64 << 20  # larger files stream piece by piece in the writing thread, bounding memory
-FLUSH_ROWS = 250_000  # rows buffered before they are written: few, large inserts, with bounded memory
+BATCH_ZIPPED_BYTES = 4 << 20  # small files are fetched and parsed in batches of about this many zipped bytes
+FLUSH_ROWS = 100_000  # rows buffered before they are written: few, large inserts, with bounded memory
 
 
 @dataclass(frozen=True)
@@ -43,24 +45,30 @@ class Scope:
         roots = ",".join(self.root_codes) or "all"
         return f"ActionGeo_CountryCode in [{countries}]; EventRootCode in [{roots}]"
 
-    def predicate(self) -> pl.Expr:
-        keep = pl.lit(True)
+    def apply(self, rows: pl.DataFrame) -> pl.DataFrame:
+        """The rows in scope (NULL codes are out of scope when a list is given)."""
         if self.countries:
-            keep &= pl.col("ActionGeo_CountryCode").is_in(list(self.countries))
+            rows = rows.filter(pl.col("ActionGeo_CountryCode").is_in(list(self.countries)).fill_null(False))
         if self.root_codes:
-            keep &= pl.col("EventRootCode").is_in(list(self.root_codes))
-        return keep.fill_null(False)
+            rows = rows.filter(pl.col("EventRootCode").is_in(list(self.root_codes)).fill_null(False))
+        return rows
 
 
 @dataclass
 class Piece:
-    """What one chunk of one file contributes: rows to keep, rejects, and counts."""
+    """What one file (or one chunk of a large file) contributes: rows to write, and its counts.
 
-    kept: pl.DataFrame
-    rejects: pl.DataFrame
+    Files parsed in one batch share their rows: the batch's first file carries them all (kept and
+    rejects), the others None, and every file carries its own counts for the ledger.
+    """
+
+    kept: pa.Table | None
+    rejects: pa.Table | None
     read: int
+    kept_rows: int
     out_of_scope: int
     other_months: int
+    rejected_rows: int
 
 
 @dataclass
@@ -77,29 +85,61 @@ class MonthSummary:
     statuses: dict[str, int] = field(default_factory=dict)
 
 
-def _pieces(fetched: Fetched, listed: ListedFile, month: date, scope: Scope) -> Iterator[Piece]:
+def _piece(parsed: ParsedExport, listed: ListedFile, month: date, scope: Scope) -> Piece:
+    rows, other = parsed.rows, 0
+    if listed.spans_months:
+        # A yearly GDELT 1.0 file is read by each of its months; each keeps its own month's rows.
+        # Rows without a date stay with the file's first month, so none is dropped.
+        in_month = pl.col("SQLDATE") // 100 == month.year * 100 + month.month
+        if month == listed.first_day:
+            in_month |= pl.col("SQLDATE").is_null()
+        rows = rows.filter(in_month.fill_null(False))
+        other = parsed.rows.height - rows.height
+    kept = scope.apply(rows)
+    return Piece(_compact(kept), _compact(parsed.rejects), parsed.rows_read, kept.height,
+                 rows.height - kept.height, other, parsed.rejects.height)
+
+
+def _compact(frame: pl.DataFrame) -> pa.Table:
+    """A self-contained Arrow copy: polars' filtered string columns keep the whole parsed batch alive otherwise."""
+    return frame.to_arrow(compat_level=pl.CompatLevel.oldest())
+
+
+def _batch_pieces(parsed: ParsedExport, read: dict[str, int], scope: Scope) -> dict[str, Piece]:
+    """One piece per file of a batch of single-month files (their rows all belong to the month)."""
+    kept = scope.apply(parsed.rows)
+    kept_by_file = dict(kept.group_by("source_file").len().iter_rows())
+    rejected_by_file = dict(parsed.rejects.group_by("source_file").len().iter_rows())
+    pieces = {}
+    for index, (name, lines) in enumerate(read.items()):
+        k, r = kept_by_file.get(name, 0), rejected_by_file.get(name, 0)
+        rows = (_compact(kept), _compact(parsed.rejects)) if index == 0 else (None, None)
+        pieces[name] = Piece(*rows, lines, k, lines - k - r, 0, r)
+    return pieces
+
+
+def _streamed_pieces(fetched: Fetched, listed: ListedFile, month: date, scope: Scope) -> Iterator[Piece]:
+    """A large file, chunk by chunk, so that memory stays bounded whatever the file's size."""
     layout = layouts()[listed.layout]
-    month_key = month.year * 100 + month.month
     with open_member(fetched.path) as stream:
         for chunk, first_line in iter_line_chunks(stream):
-            parsed = parse_export(chunk, listed.name, layout, first_line)
-            rows = parsed.rows
-            other = 0
-            if listed.spans_months:
-                # A yearly GDELT 1.0 file is read by each of its months; each keeps its own month's rows.
-                # Rows without a date stay with the file's first month, so none is dropped.
-                in_month = (pl.col("SQLDATE") // 100 == month_key)
-                if month == listed.first_day:
-                    in_month |= pl.col("SQLDATE").is_null()
-                before = rows.height
-                rows = rows.filter(in_month.fill_null(False))
-                other = before - rows.height
-            kept = rows.filter(scope.predicate())
-            yield Piece(kept, parsed.rejects, parsed.rows_read, rows.height - kept.height, other)
+            yield _piece(parse_export(chunk, listed.name, layout, first_line), listed, month, scope)
 
 
-def _collect(fetched: Fetched, listed: ListedFile, month: date, scope: Scope):
-    return fetched, list(_pieces(fetched, listed, month, scope))
+def _batches(files: list[ListedFile]) -> list[list[ListedFile]]:
+    """Consecutive runs of files of one layout, about BATCH_ZIPPED_BYTES each, parsed together.
+
+    A file that spans months (a GDELT 1.0 yearly file) is a batch of its own.
+    """
+    batches, current, size = [], [], 0
+    for listed in files:
+        alone = listed.spans_months or (current and current[-1].spans_months)
+        if current and (alone or size >= BATCH_ZIPPED_BYTES or listed.layout != current[-1].layout):
+            batches.append(current)
+            current, size = [], 0
+        current.append(listed)
+        size += listed.size or 0
+    return batches + ([current] if current else [])
 
 
 def ingest_month(
@@ -123,14 +163,26 @@ def ingest_month(
     def source(listed: ListedFile) -> Mirror:
         return mirror if listed.layout == "v2-61" or v1_mirror is None else v1_mirror
 
-    def fetch_and_parse(listed: ListedFile):
-        fetched = source(listed).fetch(listed)
-        if fetched.status != "ok" or fetched.zipped_bytes > INLINE_ZIPPED_BYTES:
-            return fetched, None
-        try:
-            return _collect(fetched, listed, month, scope)
-        except (OSError, EOFError, ValueError) as err:  # a zip whose member is corrupt (CRC, truncated stream)
-            return Fetched("bad-zip", f"corrupt zip member ({err})", None, fetched.zipped_bytes, fetched.attempts), None
+    def fetch_and_parse(batch: list[ListedFile]) -> list[tuple[ListedFile, Fetched, Piece | None]]:
+        """Fetch a batch and parse its small files together; large files are left for streaming."""
+        outcomes, contents = [], []
+        for listed in batch:
+            got = source(listed).fetch(listed)
+            if got.status == "ok" and got.zipped_bytes <= INLINE_ZIPPED_BYTES:
+                try:
+                    with open_member(got.path) as stream:
+                        contents.append((listed, stream.read()))
+                except (OSError, EOFError, ValueError) as err:  # a corrupt member (CRC, truncated stream)
+                    got = Fetched("bad-zip", f"corrupt zip member ({err})", None, got.zipped_bytes, got.attempts)
+            outcomes.append((listed, got))
+        if not contents:
+            return [(listed, got, None) for listed, got in outcomes]
+        parsed = parse_batch([(listed.name, data) for listed, data in contents], layouts()[batch[0].layout])
+        if batch[0].spans_months:  # batches of such files hold one file: see _batches
+            pieces = {batch[0].name: _piece(parsed, batch[0], month, scope)}
+        else:
+            pieces = _batch_pieces(parsed, {listed.name: line_count(data) for listed, data in contents}, scope)
+        return [(listed, got, pieces.get(listed.name)) for listed, got in outcomes]
 
     con.execute("BEGIN TRANSACTION")
     try:
@@ -138,11 +190,13 @@ def ingest_month(
             warehouse.replace_partition(con, table, "partition_month", key, None)
         buffer = _Buffer(con, key)
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            results = _ordered(pool, fetch_and_parse, files, window=4 * max(1, workers))
-            for index, (listed, (fetched, pieces)) in enumerate(zip(files, results), start=1):
-                if fetched.status == "ok" and pieces is None:  # a large file: stream it here, piece by piece
-                    pieces = _pieces(fetched, listed, month, scope)
-                counts = buffer.add_pieces(pieces or ())
+            results = _ordered(pool, fetch_and_parse, _batches(files), window=max(1, workers) + 1)
+            done = (outcome for batch in results for outcome in batch)
+            for index, (listed, fetched, piece) in enumerate(done, start=1):
+                if fetched.status == "ok" and piece is None:  # a large file: stream it here, piece by piece
+                    counts = buffer.add_pieces(_streamed_pieces(fetched, listed, month, scope))
+                else:
+                    counts = buffer.add_pieces([piece] if piece else [])
                 if fetched.status != "ok":
                     log(f"{listed.name}: {fetched.status} ({fetched.detail})")
                 else:
@@ -181,22 +235,23 @@ class _Buffer:
 
     def __init__(self, con, key: str):
         self.con, self.key = con, key
-        self.events: list[pl.DataFrame] = []
-        self.rejects: list[pl.DataFrame] = []
+        self.events: list[pa.Table] = []
+        self.rejects: list[pa.Table] = []
         self.ledger: list[dict] = []
         self.rows = 0
 
     def add_pieces(self, pieces) -> dict[str, int]:
         counts = dict(rows_read=0, rows_kept=0, rows_out_of_scope=0, rows_other_months=0, rows_rejected=0)
         for piece in pieces:
-            self.events.append(piece.kept)
-            self.rejects.append(piece.rejects)
-            self.rows += piece.kept.height + piece.rejects.height
+            if piece.kept is not None:
+                self.events.append(piece.kept)
+                self.rejects.append(piece.rejects)
+                self.rows += piece.kept.num_rows + piece.rejects.num_rows
             counts["rows_read"] += piece.read
-            counts["rows_kept"] += piece.kept.height
+            counts["rows_kept"] += piece.kept_rows
             counts["rows_out_of_scope"] += piece.out_of_scope
             counts["rows_other_months"] += piece.other_months
-            counts["rows_rejected"] += piece.rejects.height
+            counts["rows_rejected"] += piece.rejected_rows
             if self.rows >= FLUSH_ROWS:
                 self.flush()
         return counts
@@ -205,11 +260,11 @@ class _Buffer:
         self.ledger.append(row)
 
     def flush(self) -> None:
-        key = pl.lit(self.key).alias("partition_month")
+        key = {"partition_month": self.key}
         if self.events:
-            warehouse.append_rows(self.con, "gdelt_events", pl.concat(self.events).with_columns(key))
+            warehouse.append_rows(self.con, "gdelt_events", pa.concat_tables(self.events), key)
         if self.rejects:
-            warehouse.append_rows(self.con, "gdelt_rejects", pl.concat(self.rejects).with_columns(key))
+            warehouse.append_rows(self.con, "gdelt_rejects", pa.concat_tables(self.rejects), key)
         if self.ledger:
             warehouse.append_rows(self.con, "gdelt_files",
                                   pl.DataFrame(self.ledger, schema_overrides={"expected_size": pl.Int64}))
