@@ -6,6 +6,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from pipeline.lib import warehouse
 from pipeline.lib.gdelt.source import GDELT_V1_BASE_URL, Mirror, RetryPolicy
 
 
@@ -51,7 +52,7 @@ def warehouse_dir(warehouse: DuckDBResource) -> Path:
 
 
 RESOURCES = {
-    "warehouse": DuckDBResource(database=dg.EnvVar("WAREHOUSE_PATH")),
+    "warehouse": DuckDBResource(database=dg.EnvVar("WAREHOUSE_PATH"), connection_config=warehouse.SETTINGS),
     "gdelt": GdeltMirrorResource(base_url=dg.EnvVar("GDELT_BASE_URL")),
     "contracts_file": ContractsFileResource(path=dg.EnvVar("CONTRACTS_PATH")),
     "demo_world": DemoWorldResource(directory=dg.EnvVar("DEMO_DIR")),

@@ -11,11 +11,16 @@ import pyarrow as pa
 from pipeline.lib import sql
 
 
+# DuckDB's own default lets it take 80% of the machine's memory before it spills to disk; the
+# pipeline keeps it to a share that leaves room for parsing beside it (ingest peaks stay under 2 GB).
+SETTINGS = {"memory_limit": "1GB"}
+
+
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(path), read_only=read_only)
+    return duckdb.connect(str(path), read_only=read_only, config=SETTINGS)
 
 
 def table_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:

@@ -4,24 +4,27 @@ For each file that holds the month: fetch and verify it (through the download ca
 lines, keep the rows in scope, and record in the ledger how many rows were read, kept, out of scope,
 in other months (GDELT 1.0 yearly files only) and rejected:
     rows_read = rows_kept + rows_out_of_scope + rows_other_months + rows_rejected   (per file)
-Files are fetched and parsed in parallel and written in list order; the month is replaced in one
+Files are fetched and parsed in parallel and staged in list order; the month is replaced in one
 transaction, so an interrupted ingest leaves the previous contents and a rerun gives the same result.
 """
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 import duckdb
 import polars as pl
 import pyarrow as pa
+import pyarrow.parquet as pq
 
-from pipeline.lib import warehouse
+from pipeline.lib import sql, warehouse
 from pipeline.lib.gdelt.filelist import ListedFile
 from pipeline.lib.gdelt.parse import ParsedExport, iter_line_chunks, line_count, parse_batch, parse_export
 from pipeline.lib.gdelt.schema import layouts
@@ -30,7 +33,7 @@ from pipeline.lib.gdelt.source import Fetched, Mirror, open_member
 GDELT_TABLES = ("gdelt_files", "gdelt_events", "gdelt_rejects")
 INLINE_ZIPPED_BYTES = 64 << 20  # larger files stream piece by piece in the writing thread, bounding memory
 BATCH_ZIPPED_BYTES = 4 << 20  # small files are fetched and parsed in batches of about this many zipped bytes
-FLUSH_ROWS = 100_000  # rows buffered before they are written: few, large inserts, with bounded memory
+STAGE_ROWS = 200_000  # rows held in memory before they are staged to Parquet
 
 
 @dataclass(frozen=True)
@@ -184,11 +187,8 @@ def ingest_month(
             pieces = _batch_pieces(parsed, {listed.name: line_count(data) for listed, data in contents}, scope)
         return [(listed, got, pieces.get(listed.name)) for listed, got in outcomes]
 
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for table in GDELT_TABLES:
-            warehouse.replace_partition(con, table, "partition_month", key, None)
-        buffer = _Buffer(con, key)
+    with tempfile.TemporaryDirectory(prefix=f"gdelt-{key}-") as staging:
+        buffer = _Buffer(con, key, Path(staging))
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             results = _ordered(pool, fetch_and_parse, _batches(files), window=max(1, workers) + 1)
             done = (outcome for batch in results for outcome in batch)
@@ -211,11 +211,7 @@ def ingest_month(
                     log(f"{key}: {index}/{len(files)} files, {summary.bytes_zipped / 1e6:,.1f} MB zipped "
                         f"({summary.bytes_zipped / 1e6 / elapsed:,.1f} MB/s), {summary.rows_read:,} rows read "
                         f"({summary.rows_read / elapsed:,.0f} rows/s)")
-        buffer.flush()
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        buffer.write()
     return summary
 
 
@@ -231,14 +227,18 @@ def _ordered(pool: ThreadPoolExecutor, fn, items: list, window: int) -> Iterator
 
 
 class _Buffer:
-    """Rows on their way into the month's tables, written in few large inserts."""
+    """Rows on their way into the month's tables.
 
-    def __init__(self, con, key: str):
-        self.con, self.key = con, key
+    Rows are staged as Parquet files in a temporary directory as they come, so that memory holds only
+    a few batches, and go into DuckDB in one INSERT per table when the month is complete.
+    """
+
+    def __init__(self, con, key: str, staging: Path):
+        self.con, self.key, self.staging = con, key, staging
         self.events: list[pa.Table] = []
         self.rejects: list[pa.Table] = []
         self.ledger: list[dict] = []
-        self.rows = 0
+        self.rows, self.parts = 0, 0
 
     def add_pieces(self, pieces) -> dict[str, int]:
         counts = dict(rows_read=0, rows_kept=0, rows_out_of_scope=0, rows_other_months=0, rows_rejected=0)
@@ -252,23 +252,38 @@ class _Buffer:
             counts["rows_out_of_scope"] += piece.out_of_scope
             counts["rows_other_months"] += piece.other_months
             counts["rows_rejected"] += piece.rejected_rows
-            if self.rows >= FLUSH_ROWS:
-                self.flush()
+            if self.rows >= STAGE_ROWS:
+                self.stage()
         return counts
 
     def add_ledger(self, row: dict) -> None:
         self.ledger.append(row)
 
-    def flush(self) -> None:
-        key = {"partition_month": self.key}
-        if self.events:
-            warehouse.append_rows(self.con, "gdelt_events", pa.concat_tables(self.events), key)
-        if self.rejects:
-            warehouse.append_rows(self.con, "gdelt_rejects", pa.concat_tables(self.rejects), key)
-        if self.ledger:
+    def stage(self) -> None:
+        for table, tables in (("gdelt_events", self.events), ("gdelt_rejects", self.rejects)):
+            rows = pa.concat_tables(tables) if tables else None
+            if rows is not None and rows.num_rows:
+                (self.staging / table).mkdir(parents=True, exist_ok=True)
+                pq.write_table(rows, self.staging / table / f"part-{self.parts:05d}.parquet", compression="zstd")
+        self.events, self.rejects, self.rows, self.parts = [], [], 0, self.parts + 1
+
+    def write(self) -> None:
+        """Replace the month in all three tables in one transaction."""
+        self.stage()
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table in GDELT_TABLES:
+                warehouse.replace_partition(self.con, table, "partition_month", self.key, None)
+            for table in ("gdelt_events", "gdelt_rejects"):
+                if (self.staging / table).is_dir():
+                    sql.run(self.con, f"gdelt/insert_staged_{table}",
+                            {"staged": str(self.staging / table / "*.parquet"), "partition_month": self.key})
             warehouse.append_rows(self.con, "gdelt_files",
                                   pl.DataFrame(self.ledger, schema_overrides={"expected_size": pl.Int64}))
-        self.events, self.rejects, self.ledger, self.rows = [], [], [], 0
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
 
 
 def _ledger_row(key, listed: ListedFile, fetched: Fetched, counts: dict, scope: Scope, checked_at) -> dict:
