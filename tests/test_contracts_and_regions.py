@@ -4,17 +4,27 @@ import duckdb
 import pytest
 
 from pipeline.lib import sql
-from pipeline.lib.geo import data_files
+from pipeline.lib.geo.layer import build_geography
 from pipeline.lib.procurement.contracts import ContractFileError, default_taxonomy, read_contract_rows
 
 HEADER = "contract_id,award_date,buyer_name,buyer_region_id,supplier_name,amount,currency,title\n"
 
 
+@pytest.fixture(scope="module")
+def geography_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("geo") / "geo.duckdb"
+    connection = duckdb.connect(str(path))
+    assert build_geography(connection) == []  # every prefecture seat lies in its own polygon
+    connection.close()
+    return path
+
+
 @pytest.fixture
-def con():
+def con(geography_db, tmp_path):
     connection = duckdb.connect()
-    sql.run(connection, "geo/regions", data_files.sql_params())
-    sql.run(connection, "geo/fips_adm1_crosswalk", data_files.sql_params())
+    connection.execute(f"ATTACH '{geography_db}' AS geo (READ_ONLY)")
+    for table in ("regions", "fips_adm1_crosswalk", "prefecture_boundaries"):
+        connection.execute(f"CREATE TABLE {table} AS SELECT * FROM geo.{table}")
     yield connection
     connection.close()
 

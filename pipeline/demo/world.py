@@ -28,12 +28,13 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
+import shapely
 
 from pipeline.lib.gdelt.schema import events_v2_columns
+from pipeline.lib.geo.boundaries import prefecture_layer
 from pipeline.lib.procurement.contracts import CONTRACT_COLUMNS
 
 GDELT_URL = "http://data.gdeltproject.org/gdeltv2/"
-EARTH_RADIUS_KM = 6371.0088
 
 
 @dataclass(frozen=True)
@@ -77,18 +78,12 @@ def _province_fips(provinces: tuple[str, ...]) -> dict[str, tuple[str, str]]:
     }
 
 
-def _km(lat1, lon1, lat2, lon2):
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(lon2 - lon1)
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
-
-
 class _World:
     def __init__(self, spec: DemoSpec):
         self.spec = spec
         self.rng = np.random.default_rng(spec.seed)
         self.prefs = _prefectures(spec.provinces)
+        self.boundaries = prefecture_layer([p["prefecture_id"] for p in self.prefs])
         self.fips = _province_fips(spec.provinces)
         self.quarters = spec.quarters()
         self.next_event_id = 750_000_000
@@ -96,17 +91,15 @@ class _World:
 
     # -- places -------------------------------------------------------------------------------
     def city_point(self, pref: dict) -> tuple[float, float]:
-        """A point near the prefecture seat whose nearest seat in the province is that seat."""
-        same_province = [p for p in self.prefs if p["province_id"] == pref["province_id"]]
-        lats = np.array([p["lat"] for p in same_province])
-        lons = np.array([p["lon"] for p in same_province])
+        """A point within 15 km of the prefecture's seat and inside its boundary (WGS84, as GDELT's are)."""
+        polygon = self.boundaries[pref["prefecture_id"]]
         radius_km = 15.0
         while True:
             bearing, dist = self.rng.uniform(0, 2 * math.pi), self.rng.uniform(0, radius_km)
-            lat = pref["lat"] + dist / 111.0 * math.cos(bearing)
-            lon = pref["lon"] + dist / (111.0 * math.cos(math.radians(pref["lat"]))) * math.sin(bearing)
-            if same_province[int(np.argmin(_km(lat, lon, lats, lons)))] is pref:
-                return round(lat, 4), round(lon, 4)
+            lat = round(pref["lat"] + dist / 111.0 * math.cos(bearing), 4)
+            lon = round(pref["lon"] + dist / (111.0 * math.cos(math.radians(pref["lat"]))) * math.sin(bearing), 4)
+            if shapely.contains_xy(polygon, lon, lat):
+                return lat, lon
             radius_km /= 2
 
     def province_point(self, province_id: str) -> tuple[float, float]:

@@ -1,8 +1,12 @@
--- unrest_events: the rows unrest_screening keeps, each placed in regions at the level its geocode allows:
---   ActionGeo_Type 4 (world city): country, province (FIPS ADM1 -> GB/T 2260) and prefecture
---                                  (nearest prefecture seat within that province);
---   ActionGeo_Type 5 (world state/ADM1): country and province only, never a prefecture;
---   anything else: country only.
+-- unrest_events: the rows unrest_screening keeps, each placed in regions at the level its geocode allows
+-- (the precision policy):
+--   city-level geocodes (ActionGeo_Type 3, 4): country, prefecture (the polygon that holds the point,
+--       from point_placements) and that prefecture's province; when the point is in no prefecture,
+--       the province from the FIPS ADM1 code;
+--   ADM1-level geocodes (ActionGeo_Type 5, 2): country and province (FIPS ADM1 -> GB/T 2260) only,
+--       never a prefecture; unless $province_events_to_capital, the naive rule kept for comparison,
+--       which puts them in the province capital's prefecture;
+--   country-level geocodes: country only.
 CREATE OR REPLACE TABLE unrest_events AS
 WITH kept AS (
     SELECT e.*
@@ -11,27 +15,22 @@ WITH kept AS (
     WHERE s.exclusion_reason IS NULL
 ),
 located AS (
-    SELECT k.*, c.region_id AS country_id, x.province_id
+    SELECT k.*, c.region_id AS country_id, x.province_id AS adm1_province_id,
+           p.prefecture_id AS point_prefecture_id, p.placement_note, capital.capital_prefecture_id
     FROM kept AS k
     LEFT JOIN regions AS c ON c.level = 'country' AND c.fips_codes = k.ActionGeo_CountryCode
     LEFT JOIN fips_adm1_crosswalk AS x
-        ON x.fips_adm1 = k.ActionGeo_ADM1Code AND k.ActionGeo_Type IN (4, 5)
+        ON x.fips_adm1 = k.ActionGeo_ADM1Code AND k.ActionGeo_Type IN (2, 3, 4, 5)
+    LEFT JOIN point_placements AS p ON p.point_id = k.GLOBALEVENTID AND k.ActionGeo_Type IN (3, 4)
+    LEFT JOIN regions AS capital ON capital.region_id = x.province_id AND capital.level = 'province'
 ),
-seat_distances AS (
-    SELECT l.GLOBALEVENTID, r.region_id,
-           2 * 6371.0088 * asin(sqrt(
-               pow(sin(radians(r.seat_lat - l.ActionGeo_Lat) / 2), 2)
-               + cos(radians(l.ActionGeo_Lat)) * cos(radians(r.seat_lat))
-                 * pow(sin(radians(r.seat_lon - l.ActionGeo_Long) / 2), 2))) AS km
-    FROM located AS l
-    JOIN regions AS r
-        ON r.level = 'prefecture' AND r.parent_id = l.province_id AND r.seat_lat IS NOT NULL
-    WHERE l.ActionGeo_Type = 4 AND l.ActionGeo_Lat IS NOT NULL AND l.ActionGeo_Long IS NOT NULL
-),
-nearest_seat AS (
-    SELECT GLOBALEVENTID, arg_min(region_id, km) AS prefecture_id, min(km) AS seat_distance_km
-    FROM seat_distances
-    GROUP BY GLOBALEVENTID
+placed AS (
+    SELECT *,
+           CASE
+               WHEN ActionGeo_Type IN (3, 4) THEN point_prefecture_id
+               WHEN ActionGeo_Type IN (2, 5) AND $province_events_to_capital THEN capital_prefecture_id
+           END AS prefecture_id
+    FROM located
 )
 SELECT
     l.GLOBALEVENTID AS event_id,
@@ -46,15 +45,21 @@ SELECT
     l.ActionGeo_Lat AS action_geo_lat,
     l.ActionGeo_Long AS action_geo_long,
     CASE
-        WHEN n.prefecture_id IS NOT NULL THEN 'prefecture'
-        WHEN l.province_id IS NOT NULL THEN 'province'
+        WHEN l.prefecture_id IS NOT NULL THEN 'prefecture'
+        WHEN coalesce(pref.parent_id, l.adm1_province_id) IS NOT NULL THEN 'province'
         WHEN l.country_id IS NOT NULL THEN 'country'
         ELSE 'unplaced'
     END AS geo_level,
     l.country_id,
-    l.province_id,
-    n.prefecture_id,
-    n.seat_distance_km,
+    coalesce(pref.parent_id, l.adm1_province_id) AS province_id,
+    l.prefecture_id,
+    CASE
+        WHEN pref.parent_id IS NOT NULL AND l.adm1_province_id IS NOT NULL AND pref.parent_id <> l.adm1_province_id
+            THEN 'coordinates in ' || pref.parent_id || ', ADM1 code says ' || l.adm1_province_id
+        WHEN l.ActionGeo_Type IN (2, 5) AND $province_events_to_capital AND l.prefecture_id IS NOT NULL
+            THEN 'province-level geocode put in the capital''s prefecture (naive rule)'
+        ELSE l.placement_note
+    END AS placement_note,
     l.NumMentions AS num_mentions,
     l.NumSources AS num_sources,
     l.NumArticles AS num_articles,
@@ -65,6 +70,6 @@ SELECT
     l.partition_month,
     l.source_file,
     l.source_line
-FROM located AS l
-LEFT JOIN nearest_seat AS n USING (GLOBALEVENTID)
+FROM placed AS l
+LEFT JOIN regions AS pref ON pref.region_id = l.prefecture_id AND pref.level = 'prefecture'
 ORDER BY event_date, event_id;

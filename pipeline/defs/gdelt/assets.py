@@ -16,6 +16,8 @@ from pipeline.lib.gdelt.ingest import GDELT_TABLES, Scope, ingest_month
 from pipeline.lib.gdelt.lists import last_listed_day, read_lists
 from pipeline.lib.gdelt.schema import LINEAGE_COLUMNS, events_v2_columns
 from pipeline.lib.gdelt.unrest import preset
+from pipeline.lib.geo.layer import load_layer
+from pipeline.lib.geo.placement import place_points
 
 
 class GdeltIngestConfig(dg.Config):
@@ -113,6 +115,8 @@ def gdelt_ingest(context: dg.AssetExecutionContext, config: GdeltIngestConfig, w
 
 class UnrestConfig(dg.Config):
     preset: str = "aitocracy"
+    # The naive rule, for comparison only: events geocoded to a province go to its capital's prefecture.
+    province_events_to_capital: bool = False
 
 
 @dg.multi_asset(
@@ -121,10 +125,11 @@ class UnrestConfig(dg.Config):
         dg.AssetSpec("unrest_screening", group_name="gdelt", deps=["gdelt_events"],
                      description="Every gdelt_events row with the first rule of the unrest definition that excludes "
                                  "it (NULL: kept)."),
-        dg.AssetSpec("unrest_events", group_name="gdelt", deps=["unrest_screening", "regions", "fips_adm1_crosswalk"],
+        dg.AssetSpec("unrest_events", group_name="gdelt",
+                     deps=["unrest_screening", "regions", "fips_adm1_crosswalk", "prefecture_boundaries"],
                      description="Unrest events (default preset aitocracy: CAMEO roots 14, 10, 13 in China by "
                                  "non-state Actor1, geocoded below country level), deduplicated and placed in "
-                                 "country, province and (city-level geocodes only) prefecture."),
+                                 "country, province and (city-level geocodes only, by prefecture polygon) prefecture."),
     ],
     check_specs=[
         dg.AssetCheckSpec("every_event_screened", asset="unrest_events", blocking=True,
@@ -142,15 +147,21 @@ def unrest(context: dg.AssetExecutionContext, config: UnrestConfig, warehouse: D
         if "gdelt_events" not in warehouse_tables:
             raise dg.Failure("gdelt_events is empty: materialise gdelt_ingest for at least one month first")
         sql.run(con, "gdelt/unrest_screening", definition.sql_params())
-        sql.run(con, "gdelt/unrest_events")
+        points = sql.run(con, "gdelt/unrest_city_points").pl()
+        con.register("point_placements", place_points(points, load_layer(con)).to_arrow())
+        sql.run(con, "gdelt/unrest_events", {"province_events_to_capital": config.province_events_to_capital})
+        con.unregister("point_placements")
         screened = sql.run(con, "gdelt/unrest_screening_summary").fetchall()
         gdelt_rows, screened_rows, kept, events = con.execute(
             "SELECT (SELECT count(*) FROM gdelt_events), (SELECT count(*) FROM unrest_screening), "
             "(SELECT count(*) FROM unrest_screening WHERE exclusion_reason IS NULL), (SELECT count(*) FROM unrest_events)"
         ).fetchone()
         by_level = dict(con.execute("SELECT geo_level, count(*) FROM unrest_events GROUP BY ALL ORDER BY 1").fetchall())
-        misplaced = con.execute(
+        misplaced = 0 if config.province_events_to_capital else con.execute(
             "SELECT count(*) FROM unrest_events WHERE action_geo_type = 5 AND prefecture_id IS NOT NULL").fetchone()[0]
+        unplaced_points = con.execute(
+            "SELECT placement_note, count(*) FROM unrest_events WHERE action_geo_type IN (3, 4) AND prefecture_id IS NULL "
+            "GROUP BY ALL").fetchall()
         screening_meta = table_metadata(con, "unrest_screening")
         events_meta = table_metadata(con, "unrest_events", date_column="event_date")
     context.log.info(f"unrest screening ({definition.name}): {screened}")
@@ -158,7 +169,10 @@ def unrest(context: dg.AssetExecutionContext, config: UnrestConfig, warehouse: D
         **screening_meta, "outcomes": dg.MetadataValue.json({reason: n for reason, n in screened})})
     yield dg.MaterializeResult(asset_key="unrest_events", metadata={
         **events_meta, "preset": definition.name, "definition": dg.MetadataValue.json(definition.sql_params()),
-        "events_by_geo_level": dg.MetadataValue.json(by_level)})
+        "events_by_geo_level": dg.MetadataValue.json(by_level),
+        "share_by_geo_level": dg.MetadataValue.json({k: round(v / max(events, 1), 4) for k, v in by_level.items()}),
+        "city_events_not_in_a_prefecture": dg.MetadataValue.json(dict(unplaced_points)),
+        "province_events_to_capital": config.province_events_to_capital})
     yield dg.AssetCheckResult(
         check_name="every_event_screened", asset_key="unrest_events",
         passed=gdelt_rows == screened_rows and kept == events,

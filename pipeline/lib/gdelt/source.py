@@ -27,7 +27,6 @@ import httpx
 
 from pipeline.lib.gdelt.filelist import FileList, ListedFile, parse_v1_lists, parse_v2_list
 
-GDELT_V2_BASE_URL = "http://data.gdeltproject.org/gdeltv2/"
 GDELT_V1_BASE_URL = "http://data.gdeltproject.org/events/"
 MAX_UNZIPPED_BYTES = 16 << 30  # the largest GDELT 1.0 yearly file unzips to a few GB; more is broken or hostile
 
