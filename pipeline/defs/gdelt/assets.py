@@ -15,9 +15,7 @@ from pipeline.lib.gdelt.filelist import files_for_month
 from pipeline.lib.gdelt.ingest import GDELT_TABLES, Scope, ingest_month
 from pipeline.lib.gdelt.lists import last_listed_day, read_lists
 from pipeline.lib.gdelt.schema import LINEAGE_COLUMNS, events_v2_columns
-from pipeline.lib.gdelt.unrest import preset
-from pipeline.lib.geo.layer import load_layer
-from pipeline.lib.geo.placement import place_points
+from pipeline.lib.gdelt.unrest import build_unrest, preset
 
 
 class GdeltIngestConfig(dg.Config):
@@ -146,11 +144,7 @@ def unrest(context: dg.AssetExecutionContext, config: UnrestConfig, warehouse: D
         warehouse_tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         if "gdelt_events" not in warehouse_tables:
             raise dg.Failure("gdelt_events is empty: materialise gdelt_ingest for at least one month first")
-        sql.run(con, "gdelt/unrest_screening", definition.sql_params())
-        points = sql.run(con, "gdelt/unrest_city_points").pl()
-        con.register("point_placements", place_points(points, load_layer(con)).to_arrow())
-        sql.run(con, "gdelt/unrest_events", {"province_events_to_capital": config.province_events_to_capital})
-        con.unregister("point_placements")
+        build_unrest(con, definition, config.province_events_to_capital)
         screened = sql.run(con, "gdelt/unrest_screening_summary").fetchall()
         gdelt_rows, screened_rows, kept, events = con.execute(
             "SELECT (SELECT count(*) FROM gdelt_events), (SELECT count(*) FROM unrest_screening), "

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from pipeline.lib import sql
+from pipeline.lib.geo.layer import load_layer
+from pipeline.lib.geo.placement import place_points
+
 # CAMEO actor type codes of the state: government, military, police, judiciary, intelligence.
 STATE_ACTOR_TYPES = ("GOV", "MIL", "COP", "JUD", "SPY")
 
@@ -40,3 +44,14 @@ def preset(name: str) -> UnrestDefinition:
         return PRESETS[name]
     except KeyError:
         raise ValueError(f"unknown unrest preset {name!r}; known presets: {', '.join(sorted(PRESETS))}") from None
+
+
+def build_unrest(con, definition: UnrestDefinition, province_events_to_capital: bool = False) -> None:
+    """Write unrest_screening and unrest_events from gdelt_events, regions and prefecture_boundaries."""
+    sql.run(con, "gdelt/unrest_screening", definition.sql_params())
+    points = sql.run(con, "gdelt/unrest_city_points").pl()
+    con.register("point_placements", place_points(points, load_layer(con)).to_arrow())
+    try:
+        sql.run(con, "gdelt/unrest_events", {"province_events_to_capital": province_events_to_capital})
+    finally:
+        con.unregister("point_placements")

@@ -1,0 +1,121 @@
+"""Placing events by prefecture polygons, at the level their geocode allows."""
+
+from datetime import date
+
+import numpy as np
+import polars as pl
+import pytest
+
+from conftest import write_mirror, zipped
+from pipeline.lib import warehouse
+from pipeline.lib.gdelt.filelist import files_for_month
+from pipeline.lib.gdelt.ingest import Scope, ingest_month
+from pipeline.lib.gdelt.source import Mirror
+from pipeline.lib.gdelt.unrest import STATE_ACTOR_TYPES, UnrestDefinition, build_unrest
+from pipeline.lib.geo.boundaries import gcj02_to_wgs84
+from pipeline.lib.geo.layer import build_geography, load_layer
+from pipeline.lib.geo.placement import place_points
+
+# WGS84 coordinates of well-known places, and the GB/T 2260 prefecture that holds each.
+PLACES = [
+    ("Beijing, Tiananmen", 116.3975, 39.9087, "110100"),
+    ("Guangzhou, Yuexiu", 113.2644, 23.1291, "440100"),
+    ("Shenzhen, Futian", 114.0579, 22.5431, "440300"),
+    ("Wuhan, Jianghan", 114.2700, 30.5928, "420100"),
+    ("Urumqi", 87.6168, 43.8256, "650100"),
+    ("Lhasa", 91.1409, 29.6456, "540100"),
+    ("Kashgar", 75.9896, 39.4704, "653100"),
+    ("Luohu, Shenzhen, 1 km from the Hong Kong border", 114.1180, 22.5380, "440300"),
+    ("Shanhaiguan, on the Hebei side of the Liaoning border", 119.7540, 40.0100, "130300"),
+]
+
+
+@pytest.fixture(scope="module")
+def geo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("geo") / "w.duckdb"
+    con = warehouse.connect(path)
+    assert build_geography(con) == []
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def layer(geo_db):
+    return load_layer(geo_db)
+
+
+def test_known_places_land_in_their_prefecture(layer):
+    points = pl.DataFrame({"point_id": range(len(PLACES)), "lon": [p[1] for p in PLACES], "lat": [p[2] for p in PLACES]})
+    placed = place_points(points, layer)["prefecture_id"].to_list()
+    assert placed == [p[3] for p in PLACES], [p[0] for p, got in zip(PLACES, placed) if got != p[3]]
+
+
+def test_points_outside_mainland_prefectures_are_placed_nowhere(layer):
+    points = pl.DataFrame({"point_id": [1, 2, 3, 4], "lon": [115.0, 114.17, 121.56, None],
+                           "lat": [15.0, 22.30, 25.04, None]})  # South China Sea, Hong Kong, Taipei, no coordinates
+    placed = place_points(points, layer)
+    assert placed["prefecture_id"].to_list() == [None, None, None, None]
+    assert placed["placement_note"].to_list() == ["inside no prefecture (at sea or outside mainland China)"] * 3 + [
+        "no coordinates"]
+
+
+def test_gcj02_conversion_moves_a_beijing_point_by_the_known_offset():
+    (lon, lat), = gcj02_to_wgs84(np.array([[116.404, 39.915]]))
+    assert lon == pytest.approx(116.3978, abs=2e-4) and lat == pytest.approx(39.9136, abs=2e-4)
+
+
+def test_province_capitals(geo_db):
+    capitals = dict(geo_db.execute(
+        "SELECT region_id, capital_prefecture_id FROM regions WHERE level = 'province'").fetchall())
+    assert capitals["440000"] == "440100" and capitals["420000"] == "420100" and capitals["650000"] == "650100"
+    assert capitals["540000"] == "540100" and capitals["110000"] == "110100"
+    assert all(capitals.values())
+
+
+EVERYTHING_IN_CHINA = UnrestDefinition("all-china", tuple(f"{i:02d}" for i in range(1, 21)), ("CH",), (), 1)
+
+
+def test_every_china_row_of_the_real_export_is_placed_at_its_level(tmp_path, geo_db, real_export_bytes):
+    name = "20180326044500.export.CSV"
+    mirror = write_mirror(tmp_path / "m", {f"{name}.zip": zipped(name, real_export_bytes)})
+    source = Mirror(str(mirror))
+    ingest_month(geo_db, source, files_for_month(date(2018, 3, 1), source.read_v2_list(), None), date(2018, 3, 1),
+                 Scope(countries=("CH",)), log=lambda m: None)
+    build_unrest(geo_db, EVERYTHING_IN_CHINA)
+    rows = geo_db.execute("""
+        SELECT action_geo_type, action_geo_full_name, geo_level, country_id, province_id, prefecture_id
+        FROM unrest_events ORDER BY source_line""").fetchall()
+    assert len(rows) == 25  # every CH row of the file
+    for geo_type, place, level, country, province, prefecture in rows:
+        assert country == "CHN"
+        if geo_type == 1:
+            assert (level, province, prefecture) == ("country", None, None), place
+        elif geo_type == 5:
+            assert level == "province" and province and prefecture is None, place
+        else:
+            assert level == "prefecture" and prefecture[:2] == province[:2], place
+    by_place = {r[1]: r[5] for r in rows if r[0] == 4}
+    assert by_place == {"Shanghai, Shanghai, China": "310100", "Beijing, Beijing, China": "110100",
+                        "Yan Liang, Shaanxi, China": "610100", "Yueyang, Hunan, China": "430600"}
+
+
+def test_the_naive_rule_puts_province_events_in_the_capital(tmp_path, geo_db):
+    fields = ["1", "20200101", "202001", "2020", "2020.0027", "CHNCVL", "CHINA", "CHN", "", "", "", "", "CVL"]
+    fields += [""] * (25 - len(fields)) + ["1", "141", "141", "14", "4", "-6.5", "5", "2", "3", "-4.0"]
+    fields += [""] * (51 - len(fields)) + ["5", "Guangdong, China", "CH", "CH30", "", "23.0", "113.5", "CH30",
+                                           "20200101000000", "https://demo.invalid/1"]
+    assert len(fields) == 61
+    name = "20200101000000.export.CSV"
+    mirror = write_mirror(tmp_path / "m2", {f"{name}.zip": zipped(name, ("\t".join(fields) + "\n").encode())})
+    source = Mirror(str(mirror))
+    ingest_month(geo_db, source, files_for_month(date(2020, 1, 1), source.read_v2_list(), None), date(2020, 1, 1),
+                 Scope(countries=("CH",)), log=lambda m: None)
+    definition = UnrestDefinition("aitocracy", ("14",), ("CH",), STATE_ACTOR_TYPES, 2)
+    build_unrest(geo_db, definition)
+    strict = geo_db.execute("SELECT geo_level, province_id, prefecture_id FROM unrest_events WHERE event_id = 1").fetchone()
+    build_unrest(geo_db, definition, province_events_to_capital=True)
+    naive = geo_db.execute(
+        "SELECT geo_level, province_id, prefecture_id, placement_note FROM unrest_events WHERE event_id = 1").fetchone()
+    assert strict == ("province", "440000", None)
+    assert naive == ("prefecture", "440000", "440100",
+                     "province-level geocode put in the capital's prefecture (naive rule)")
