@@ -3,9 +3,13 @@
 import duckdb
 import pytest
 
-from pipeline.lib import sql
 from pipeline.lib.geo.layer import build_geography
-from pipeline.lib.procurement.contracts import ContractFileError, default_taxonomy, read_contract_rows
+from pipeline.lib.procurement.contracts import (
+    ContractFileError,
+    build_contracts,
+    default_taxonomy,
+    read_contract_rows,
+)
 
 HEADER = "contract_id,award_date,buyer_name,buyer_region_id,supplier_name,amount,currency,title\n"
 
@@ -30,10 +34,7 @@ def con(geography_db, tmp_path):
 
 
 def _load(con, path):
-    con.register("contract_rows", read_contract_rows(path).to_arrow())
-    sql.run(con, "procurement/contract_staging", {"known_currencies": ["CNY"]})
-    sql.run(con, "procurement/contracts", default_taxonomy().sql_params())
-    sql.run(con, "procurement/contract_quarantine")
+    build_contracts(con, read_contract_rows(path), default_taxonomy(), known_currencies=("CNY",))
 
 
 def test_classification_records_the_rule(tmp_path, con):
@@ -43,6 +44,8 @@ def test_classification_records_the_rule(tmp_path, con):
         "2,2019-05-02,广州市第一人民医院,440100,某公司,2000,CNY,人脸识别考勤系统",
         "3,2019-05-03,天河区公安分局,440100,某公司,3000,cny,摄像机维修服务",
         "4,2019-05-04,某市财政局,999999,某公司,4000,CNY,办公用品",
+        "5,2019-05-05,深圳市公安局福田分局,,某公司,5000,CNY,视频结构化平台",
+        "6,2019-05-06,朝阳区人民法院,,某公司,6000,CNY,办公用品",
     ]) + "\n", encoding="utf-8")
     _load(con, path)
     rows = con.execute("""
@@ -50,11 +53,21 @@ def test_classification_records_the_rule(tmp_path, con):
                public_security_buyer_rule, buyer_region_id, source_row
         FROM contracts ORDER BY contract_id""").fetchall()
     assert con.execute("SELECT buyer_region_given FROM contracts WHERE contract_id = '4'").fetchone() == ("999999",)
+    regions = con.execute("""
+        SELECT contract_id, buyer_region_id, buyer_region_level, buyer_region_source, buyer_region_candidates
+        FROM contracts ORDER BY contract_id""").fetchall()
+    assert regions == [
+        ("1", "440100", "prefecture", "given", None), ("2", "440100", "prefecture", "given", None),
+        ("3", "440100", "prefecture", "given", None), ("4", None, None, None, None),
+        ("5", "440300", "prefecture", "buyer name", None), ("6", None, None, None, "110100,220100"),
+    ]
     assert [tuple(map(str, r)) for r in rows] == [
         ("1", "1000.50", "True", "True", "True", "人脸识别", "公安局", "440100", "1"),
         ("2", "2000.00", "True", "False", "False", "人脸识别", "None", "440100", "2"),
         ("3", "3000.00", "False", "True", "False", "None", "公安分局", "440100", "3"),
         ("4", "4000.00", "False", "False", "False", "None", "None", "None", "4"),  # unknown region code kept, unplaced
+        ("5", "5000.00", "True", "True", "True", "视频结构化", "公安局", "440300", "5"),
+        ("6", "6000.00", "False", "False", "False", "None", "None", "None", "6"),
     ]
 
 

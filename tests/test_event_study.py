@@ -6,7 +6,11 @@ import numpy as np
 import polars as pl
 import pytest
 
-from pipeline.lib.estimation.event_study import coefficient_plot_png, fit_event_study, with_event_time_terms
+from pipeline.lib.estimation.event_study import (
+    coefficient_plot_png,
+    fit_event_study,
+    with_event_time_terms,
+)
 
 
 def _panel(outcome_of) -> pl.DataFrame:

@@ -10,9 +10,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, GDELT_URL, zipped
 from gdelt_server import FakeGdelt
+
 from pipeline.lib import warehouse
 from pipeline.lib.gdelt.filelist import files_for_month
 from pipeline.lib.gdelt.ingest import Scope, ingest_month

@@ -3,11 +3,11 @@
 from datetime import date
 
 import pytest
-
 from conftest import FIXTURES, write_mirror, zipped
+
 from pipeline.lib import sql, warehouse
-from pipeline.lib.gdelt.ingest import Scope, ingest_month
 from pipeline.lib.gdelt.filelist import files_for_month, parse_v2_list
+from pipeline.lib.gdelt.ingest import Scope, ingest_month
 from pipeline.lib.gdelt.source import Mirror
 
 MARCH_2018 = date(2018, 3, 1)

@@ -4,8 +4,8 @@ import hashlib
 from datetime import date
 
 import pytest
-
 from conftest import zipped
+
 from pipeline.lib import warehouse
 from pipeline.lib.gdelt.filelist import files_for_month, parse_v1_lists, parse_v2_list
 from pipeline.lib.gdelt.ingest import Scope, ingest_month

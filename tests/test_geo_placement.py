@@ -5,8 +5,8 @@ from datetime import date
 import numpy as np
 import polars as pl
 import pytest
-
 from conftest import write_mirror, zipped
+
 from pipeline.lib import warehouse
 from pipeline.lib.gdelt.filelist import files_for_month
 from pipeline.lib.gdelt.ingest import Scope, ingest_month

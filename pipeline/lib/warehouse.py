@@ -10,7 +10,6 @@ import pyarrow as pa
 
 from pipeline.lib import sql
 
-
 # DuckDB's own default lets it take 80% of the machine's memory before it spills to disk; the
 # pipeline keeps it to a share that leaves room for parsing beside it (ingest peaks stay under 2 GB).
 SETTINGS = {"memory_limit": "1GB"}

@@ -1,6 +1,8 @@
 -- contracts: usable contract records, normalised and classified by the taxonomy.
--- Each flag has a *_rule column holding the taxonomy pattern that set it. buyer_region_id is NULL
--- when the file's region id is not in regions; buyer_region_given keeps what the file said.
+-- Each flag has a *_rule column holding the taxonomy pattern that set it.
+-- Buyer region: the file's buyer_region_id when it is a known region id; otherwise the region resolved
+-- from the buyer's name (buyer_resolutions, see pipeline/lib/geo/buyers.py); otherwise NULL, with the
+-- candidate regions when the name was ambiguous. buyer_region_given keeps what the file said.
 CREATE OR REPLACE TABLE contracts AS
 WITH classified AS (
     SELECT
@@ -14,9 +16,13 @@ WITH classified AS (
 SELECT
     id_value AS contract_id,
     award_date_value AS award_date,
-    nullif(trim(buyer_name), '') AS buyer_name,
-    r.region_id AS buyer_region_id,
-    r.level AS buyer_region_level,
+    nullif(trim(classified.buyer_name), '') AS buyer_name,
+    coalesce(r.region_id, b.resolved_region_id) AS buyer_region_id,
+    coalesce(r.level, b.resolved_level) AS buyer_region_level,
+    CASE WHEN r.region_id IS NOT NULL THEN 'given' WHEN b.resolved_region_id IS NOT NULL THEN 'buyer name' END
+        AS buyer_region_source,
+    CASE WHEN r.region_id IS NULL AND b.resolved_region_id IS NULL THEN nullif(b.candidates, '') END
+        AS buyer_region_candidates,
     nullif(trim(classified.buyer_region_id), '') AS buyer_region_given,
     nullif(trim(supplier_name), '') AS supplier_name,
     amount_value AS amount,
@@ -32,4 +38,5 @@ SELECT
     source_row
 FROM classified
 LEFT JOIN regions AS r ON r.region_id = trim(classified.buyer_region_id)
+LEFT JOIN buyer_resolutions AS b ON b.buyer_name = classified.buyer_name
 ORDER BY award_date, contract_id, source_row;

@@ -3,10 +3,13 @@ from dagster_duckdb import DuckDBResource
 
 from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL, ContractsFileResource
-from pipeline.lib import sql
-from pipeline.lib.procurement.contracts import ContractFileError, default_taxonomy, read_contract_rows
-
-KNOWN_CURRENCIES = ["CNY", "USD", "EUR", "GBP", "HKD", "TWD", "PYG", "MXN"]
+from pipeline.lib.procurement.contracts import (
+    ContractFileError,
+    build_contracts,
+    default_taxonomy,
+    read_contract_rows,
+)
+from pipeline.lib.warehouse import frame_markdown
 
 
 @dg.multi_asset(
@@ -31,17 +34,18 @@ def procurement(context: dg.AssetExecutionContext, warehouse: DuckDBResource, co
         raise dg.Failure(str(err)) from None
     taxonomy = default_taxonomy()
     with warehouse.get_connection() as con:
-        con.register("contract_rows", rows.to_arrow())
-        sql.run(con, "procurement/contract_staging", {"known_currencies": KNOWN_CURRENCIES})
-        con.unregister("contract_rows")
-        sql.run(con, "procurement/contracts", taxonomy.sql_params())
-        sql.run(con, "procurement/contract_quarantine")
+        build_contracts(con, rows, taxonomy)
         kept, quarantined = con.execute(
             "SELECT (SELECT count(*) FROM contracts), (SELECT count(*) FROM contract_quarantine)").fetchone()
         flags = con.execute(
             "SELECT count(*) FILTER (WHERE is_ai), count(*) FILTER (WHERE is_public_security_buyer), "
             "count(*) FILTER (WHERE is_public_security_ai), count(*) FILTER (WHERE buyer_region_id IS NULL) FROM contracts"
         ).fetchone()
+        region_sources = dict(con.execute(
+            "SELECT coalesce(buyer_region_source, 'unresolved'), count(*) FROM contracts GROUP BY ALL").fetchall())
+        unresolved = con.execute(
+            "SELECT buyer_name, any_value(buyer_region_candidates) AS candidates, count(*) AS contracts FROM contracts "
+            "WHERE buyer_region_id IS NULL GROUP BY ALL ORDER BY contracts DESC, buyer_name LIMIT 20").pl()
         reasons = dict(con.execute("SELECT quarantine_reason, count(*) FROM contract_quarantine GROUP BY ALL").fetchall())
         contracts_meta = table_metadata(con, "contracts", date_column="award_date")
         quarantine_meta = table_metadata(con, "contract_quarantine")
@@ -49,7 +53,10 @@ def procurement(context: dg.AssetExecutionContext, warehouse: DuckDBResource, co
     yield dg.MaterializeResult(asset_key="contracts", metadata={
         **contracts_meta, "source": contracts_file.path, "taxonomy_version": taxonomy.version,
         "records_read": rows.height, "ai": flags[0], "public_security_buyer": flags[1],
-        "public_security_ai": flags[2], "without_region": flags[3]})
+        "public_security_ai": flags[2], "without_region": flags[3],
+        "buyer_region_sources": dg.MetadataValue.json(region_sources),
+        "share_with_region": round(1 - flags[3] / max(kept, 1), 4),
+        "unresolved_buyers": dg.MetadataValue.md(frame_markdown(unresolved))})
     yield dg.MaterializeResult(asset_key="contract_quarantine", metadata={
         **quarantine_meta, "reasons": dg.MetadataValue.json(reasons)})
     yield dg.AssetCheckResult(check_name="records_accounted", asset_key="contracts",

@@ -26,7 +26,13 @@ import pyarrow.parquet as pq
 
 from pipeline.lib import sql, warehouse
 from pipeline.lib.gdelt.filelist import ListedFile
-from pipeline.lib.gdelt.parse import ParsedExport, iter_line_chunks, line_count, parse_batch, parse_export
+from pipeline.lib.gdelt.parse import (
+    ParsedExport,
+    iter_line_chunks,
+    line_count,
+    parse_batch,
+    parse_export,
+)
 from pipeline.lib.gdelt.schema import layouts
 from pipeline.lib.gdelt.source import Fetched, Mirror, open_member
 

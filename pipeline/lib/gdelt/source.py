@@ -25,7 +25,12 @@ from urllib.parse import urlparse
 
 import httpx
 
-from pipeline.lib.gdelt.filelist import FileList, ListedFile, parse_v1_lists, parse_v2_list
+from pipeline.lib.gdelt.filelist import (
+    FileList,
+    ListedFile,
+    parse_v1_lists,
+    parse_v2_list,
+)
 
 GDELT_V1_BASE_URL = "http://data.gdeltproject.org/events/"
 MAX_UNZIPPED_BYTES = 16 << 30  # the largest GDELT 1.0 yearly file unzips to a few GB; more is broken or hostile

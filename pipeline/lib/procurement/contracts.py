@@ -10,6 +10,9 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline.lib import sql
+from pipeline.lib.geo.buyers import resolve_buyers
+
 # The normalised contracts file format (the demo world writes it; other sources are mapped onto it).
 CONTRACT_COLUMNS = (
     "contract_id", "award_date", "buyer_name", "buyer_region_id",
@@ -61,3 +64,19 @@ def default_taxonomy() -> Taxonomy:
         ai_patterns=tuple(data["ai"]["patterns"]),
         public_security_buyer_patterns=tuple(data["public_security_buyer"]["patterns"]),
     )
+
+
+KNOWN_CURRENCIES = ("CNY", "USD", "EUR", "GBP", "HKD", "TWD", "PYG", "MXN")
+
+
+def build_contracts(con, rows: pl.DataFrame, taxonomy: Taxonomy, known_currencies=KNOWN_CURRENCIES) -> None:
+    """Write contracts and contract_quarantine from the records of a contracts file (read_contract_rows)."""
+    con.register("contract_rows", rows.to_arrow())
+    con.register("buyer_resolutions", resolve_buyers(rows["buyer_name"].to_list()).to_arrow())
+    try:
+        sql.run(con, "procurement/contract_staging", {"known_currencies": list(known_currencies)})
+        sql.run(con, "procurement/contracts", taxonomy.sql_params())
+        sql.run(con, "procurement/contract_quarantine")
+    finally:
+        con.unregister("contract_rows")
+        con.unregister("buyer_resolutions")
