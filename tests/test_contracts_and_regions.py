@@ -27,7 +27,7 @@ def geography_db(tmp_path_factory):
 def con(geography_db, tmp_path):
     connection = duckdb.connect()
     connection.execute(f"ATTACH '{geography_db}' AS geo (READ_ONLY)")
-    for table in ("regions", "fips_adm1_crosswalk", "prefecture_boundaries"):
+    for table in ("regions", "fips_adm1_crosswalk", "fips_adm1_iso_crosswalk", "prefecture_boundaries"):
         connection.execute(f"CREATE TABLE {table} AS SELECT * FROM geo.{table}")
     yield connection
     connection.close()
@@ -106,7 +106,8 @@ def test_region_ids_follow_the_standards(con):
         WHERE (level = 'country' AND NOT regexp_full_match(region_id, '[A-Z]{3}'))
            OR (level = 'province' AND NOT regexp_full_match(region_id, '[1-6][0-9]0000'))
            OR (level = 'prefecture' AND NOT regexp_full_match(region_id, '[1-6][0-9][0-9]{2}00'))
-           OR (level = 'prefecture' AND left(region_id, 2) || '0000' <> parent_id)""").fetchall()
+           OR (level = 'prefecture' AND left(region_id, 2) || '0000' <> parent_id)
+           OR (level = 'subdivision' AND NOT regexp_full_match(region_id, '[A-Z]{2}-[A-Z0-9]{1,3}'))""").fetchall()
     assert bad == []
     counts = dict(con.execute("SELECT level, count(*) FROM regions GROUP BY ALL").fetchall())
     assert counts["province"] == 31 and counts["prefecture"] == 342
@@ -120,3 +121,16 @@ def test_every_china_fips_adm1_code_maps_to_a_province(con):
     assert set(codes.values()) <= provinces
     assert codes["CH30"] == codes["CH17"] == "440000" and codes["CH32"] == codes["CH27"] == "510000"
     assert codes["CH22"] == "110000" and codes["CH13"] == "650000" and codes["CH14"] == "540000"
+
+
+def test_other_countries_divisions_map_to_iso_3166_2(con):
+    mapped = dict(con.execute("SELECT fips_adm1, iso_3166_2 FROM fips_adm1_iso_crosswalk").fetchall())
+    assert mapped["USNY"] == "US-NY" and mapped["FRA8"] == "FR-IDF" and mapped["IN07"] == "IN-DL"
+    assert mapped["AF13"] == "AF-KAB"  # Kabol, spelled Kabul in ISO
+    total, matched = con.execute("SELECT count(*), count(iso_3166_2) FROM fips_adm1_iso_crosswalk").fetchone()
+    assert matched / total > 0.65
+    assert not any(code.startswith("CH") for code in mapped)  # China maps to GB/T 2260 instead
+    hk = con.execute("SELECT region_id FROM regions WHERE level = 'country' AND fips_codes IN ('HK', 'MC', 'TW')").fetchall()
+    assert sorted(hk) == [("HKG",), ("MAC",), ("TWN",)]  # their own countries, never mainland provinces
+    subdivision = con.execute("SELECT parent_id, fips_codes FROM regions WHERE region_id = 'US-NY'").fetchone()
+    assert subdivision[0] == "USA" and "USNY" in subdivision[1].split(",")

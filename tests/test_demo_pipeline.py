@@ -38,7 +38,7 @@ def test_warehouse_has_every_table(con):
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     assert tables == {
         "gdelt_files", "gdelt_events", "gdelt_rejects", "unrest_screening", "unrest_events", "regions",
-        "fips_adm1_crosswalk", "prefecture_boundaries", "contracts", "contract_quarantine", "contract_windows", "unrest_panel",
+        "fips_adm1_crosswalk", "fips_adm1_iso_crosswalk", "prefecture_boundaries", "contracts", "contract_quarantine", "contract_windows", "unrest_panel",
         "event_study", "demo_truth",
     }
 

@@ -3,6 +3,8 @@
 --   provinces:   GB/T 2260 six-digit codes (440000), with the FIPS ADM1 codes (current and retired) that map to them,
 --                their seat, and the prefecture that holds the seat (capital_prefecture_id, from province_capitals)
 --   prefectures: GB/T 2260 six-digit codes (440100), with their seat (a representative point)
+--   subdivisions: ISO 3166-2 codes (US-NY) of other countries' first-level units that a FIPS ADM1 code maps to
+--                 (fips_adm1_iso_crosswalk)
 -- Seat coordinates are WGS84 (converted from the GCJ-02 of their source).
 CREATE OR REPLACE TABLE regions AS
 WITH countries AS (
@@ -32,8 +34,17 @@ prefectures AS (
            province_id AS parent_id, NULL AS fips_codes, TRY_CAST(seat_lon AS DOUBLE), TRY_CAST(seat_lat AS DOUBLE),
            NULL AS capital_prefecture_id
     FROM read_csv($prefectures_path, all_varchar = true)
+),
+subdivisions AS (
+    SELECT iso_3166_2 AS region_id, 'subdivision' AS level, NULL AS name_zh, any_value(iso_name) AS name_en,
+           any_value(country_id) AS parent_id, string_agg(fips_adm1, ',' ORDER BY fips_adm1) AS fips_codes,
+           NULL::DOUBLE AS seat_lon, NULL::DOUBLE AS seat_lat, NULL AS capital_prefecture_id
+    FROM fips_adm1_iso_crosswalk
+    WHERE iso_3166_2 IS NOT NULL
+    GROUP BY iso_3166_2
 )
 SELECT * FROM countries
 UNION ALL SELECT * FROM provinces
 UNION ALL SELECT * FROM prefectures
+UNION ALL SELECT * FROM subdivisions
 ORDER BY level, region_id;

@@ -5,6 +5,7 @@ from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL
 from pipeline.lib import sql
 from pipeline.lib.geo.layer import build_geography
+from pipeline.lib.warehouse import frame_markdown
 
 
 @dg.multi_asset(
@@ -18,6 +19,9 @@ from pipeline.lib.geo.layer import build_geography
                                  "(GB/T 2260 six-digit codes), with FIPS codes, seats and provincial capitals."),
         dg.AssetSpec("fips_adm1_crosswalk", group_name="geo",
                      description="GDELT's FIPS 10-4 ADM1 codes for China (CH01..CH33, retired included) to GB/T 2260 provinces."),
+        dg.AssetSpec("fips_adm1_iso_crosswalk", group_name="geo",
+                     description="FIPS 10-4 first-level divisions of other countries to ISO 3166-2 (pycountry), "
+                                 "matched by name; unmatched ones kept with a NULL code."),
     ],
     check_specs=[
         dg.AssetCheckSpec("every_prefecture_has_a_boundary", asset="prefecture_boundaries", blocking=True,
@@ -36,11 +40,22 @@ def geography(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
             "SELECT any_value(source), sum(octet_length(geometry_wkb)) FROM prefecture_boundaries").fetchone()
         regions_meta = table_metadata(con, "regions", order_by="level, region_id")
         crosswalk_meta = table_metadata(con, "fips_adm1_crosswalk", preview_rows=40)
+        iso_meta = table_metadata(con, "fips_adm1_iso_crosswalk")
+        total, matched = con.execute(
+            "SELECT count(*), count(iso_3166_2) FROM fips_adm1_iso_crosswalk").fetchone()
+        methods = dict(con.execute(
+            "SELECT coalesce(match, 'unmatched'), count(*) FROM fips_adm1_iso_crosswalk GROUP BY ALL").fetchall())
+        unmatched = con.execute(
+            "SELECT fips_adm1, fips_name, country_id FROM fips_adm1_iso_crosswalk WHERE iso_3166_2 IS NULL "
+            "ORDER BY fips_adm1 LIMIT 50").pl()
     yield dg.MaterializeResult(asset_key="prefecture_boundaries", metadata={
         **boundaries_meta, "source": source,
         "wkb_megabytes": round(wkb_bytes / 1e6, 2)})
     yield dg.MaterializeResult(asset_key="regions", metadata={**regions_meta, "regions_by_level": dg.MetadataValue.json(levels)})
     yield dg.MaterializeResult(asset_key="fips_adm1_crosswalk", metadata=crosswalk_meta)
+    yield dg.MaterializeResult(asset_key="fips_adm1_iso_crosswalk", metadata={
+        **iso_meta, "coverage": round(matched / max(total, 1), 4), "matched_by": dg.MetadataValue.json(methods),
+        "unmatched_sample": dg.MetadataValue.md(frame_markdown(unmatched))})
     yield dg.AssetCheckResult(check_name="every_prefecture_has_a_boundary", asset_key="prefecture_boundaries",
                               passed=not unbounded and not misplaced_seats,
                               metadata={"without_boundary": dg.MetadataValue.json(unbounded),

@@ -13,6 +13,7 @@ from pipeline.lib import sql
 from pipeline.lib.geo import data_files
 from pipeline.lib.geo.boundaries import prefecture_layer
 from pipeline.lib.geo.placement import place_points
+from pipeline.lib.geo.subdivisions import fips_to_iso_crosswalk
 
 
 def _rows(name: str) -> list[dict]:
@@ -54,12 +55,18 @@ def seats_outside_their_polygon(layer: dict[str, shapely.Geometry]) -> list[str]
 
 
 def build_geography(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Write prefecture_boundaries, regions and fips_adm1_crosswalk; return seats outside their own polygon."""
+    """Write prefecture_boundaries, fips_adm1_iso_crosswalk, regions and fips_adm1_crosswalk.
+
+    Returns the prefectures whose seat lies outside their own polygon (there should be none).
+    """
     boundaries = build_boundaries()
     con.register("boundary_rows", boundaries.to_arrow())
     sql.run(con, "geo/prefecture_boundaries")
     con.unregister("boundary_rows")
     layer = load_layer(con)
+    con.register("iso_crosswalk_rows", fips_to_iso_crosswalk().to_arrow())
+    sql.run(con, "geo/fips_adm1_iso_crosswalk")
+    con.unregister("iso_crosswalk_rows")
     con.register("province_capitals", province_capitals(layer).to_arrow())
     sql.run(con, "geo/regions", data_files.sql_params())
     con.unregister("province_capitals")
