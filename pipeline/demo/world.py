@@ -243,8 +243,8 @@ OTHER_TITLES = ("道路维修工程", "办公用品采购", "绿化养护服务"
 PS_BUYERS = ("公安局", "公安局交通警察支队", "公安局经济开发区分局")
 PLACEBO_BUYERS = ("人民医院", "第一中学", "中心医院", "职业技术学院")
 OTHER_BUYERS = ("财政局", "教育局", "住房和城乡建设局", "交通运输局")
-SUPPLIERS = ("海康威视数字技术股份有限公司", "浙江大华技术股份有限公司", "北京旷视科技有限公司",
-             "深圳市商汤科技有限公司", "广州市建筑工程有限公司", "湖南省办公设备有限公司")
+AI_SUPPLIERS = ("海康威视数字技术股份有限公司", "浙江大华技术股份有限公司", "北京旷视科技有限公司", "深圳市商汤科技有限公司")
+OTHER_SUPPLIERS = ("广州市建筑工程有限公司", "湖南省办公设备有限公司", "武汉市绿化工程有限公司", "杭州物业服务有限公司")
 
 
 def _contracts(world: _World, z: np.ndarray) -> list[dict]:
@@ -258,12 +258,12 @@ def _contracts(world: _World, z: np.ndarray) -> list[dict]:
             mean = base[pi] + season[qi] + spec.effect * lagged
             assert mean > 0, "planted mean must be positive; lower the effect"
             batches = (
-                (rng.poisson(mean), AI_TITLES, PS_BUYERS),
-                (rng.poisson(3.0), PS_OTHER_TITLES, PS_BUYERS),
-                (rng.poisson(1.5), PLACEBO_AI_TITLES, PLACEBO_BUYERS),
-                (rng.poisson(4.0), OTHER_TITLES, OTHER_BUYERS),
+                (rng.poisson(mean), AI_TITLES, PS_BUYERS, AI_SUPPLIERS),
+                (rng.poisson(3.0), PS_OTHER_TITLES, PS_BUYERS, OTHER_SUPPLIERS),
+                (rng.poisson(1.5), PLACEBO_AI_TITLES, PLACEBO_BUYERS, AI_SUPPLIERS),
+                (rng.poisson(4.0), OTHER_TITLES, OTHER_BUYERS, OTHER_SUPPLIERS),
             )
-            for n, titles, buyers in batches:
+            for n, titles, buyers, suppliers in batches:
                 for _ in range(n):
                     stamp = world.stamp_in(quarter)
                     rows.append({
@@ -271,7 +271,7 @@ def _contracts(world: _World, z: np.ndarray) -> list[dict]:
                         "award_date": f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}",
                         "buyer_name": pref["name_zh"] + buyers[int(rng.integers(len(buyers)))],
                         "buyer_region_id": pref["prefecture_id"],
-                        "supplier_name": SUPPLIERS[int(rng.integers(len(SUPPLIERS)))],
+                        "supplier_name": suppliers[int(rng.integers(len(suppliers)))],
                         "amount": f"{rng.lognormal(12.5, 1.0):.2f}",
                         "currency": "CNY",
                         "title": pref["name_zh"] + titles[int(rng.integers(len(titles)))],

@@ -1,5 +1,8 @@
--- contracts: usable contract records, normalised and classified by the taxonomy.
--- Each flag has a *_rule column holding the taxonomy pattern that set it.
+-- contracts: usable contract records, normalised and classified by the taxonomy (pipeline/data/taxonomy.toml).
+-- Each flag has a *_rule column holding the taxonomy pattern that set it:
+--   is_ai: an AI pattern in the title (not a maintenance contract), or a supplier on the AI-firm list;
+--   is_public_security_ai: is_ai and a public-security buyer;
+--   buyer_sector: public_security, bank, hospital or education (the placebo sectors), from the buyer's name.
 -- Buyer region: the file's buyer_region_id when it is a known region id; otherwise the region resolved
 -- from the buyer's name (buyer_resolutions, see pipeline/lib/geo/buyers.py); otherwise NULL, with the
 -- candidate regions when the name was ambiguous. buyer_region_given keeps what the file said.
@@ -7,9 +10,14 @@ CREATE OR REPLACE TABLE contracts AS
 WITH classified AS (
     SELECT
         *,
-        list_filter($ai_patterns, p -> contains(lower(coalesce(title, '')), p))[1] AS ai_rule,
-        list_filter($public_security_buyer_patterns, p -> contains(lower(coalesce(buyer_name, '')), p))[1]
-            AS public_security_buyer_rule
+        coalesce(taxonomy_rule(title, $ai_patterns, $ai_exclusions),
+                 'supplier: ' || taxonomy_rule(supplier_name, $ai_firm_patterns, $ai_firm_exclusions)) AS ai_rule,
+        taxonomy_rule(title, $surveillance_patterns, $surveillance_exclusions) AS surveillance_rule,
+        taxonomy_rule(buyer_name, $public_security_buyer_patterns, $public_security_buyer_exclusions)
+            AS public_security_buyer_rule,
+        taxonomy_rule(buyer_name, $bank_buyer_patterns, $bank_buyer_exclusions) AS bank_rule,
+        taxonomy_rule(buyer_name, $hospital_buyer_patterns, $hospital_buyer_exclusions) AS hospital_rule,
+        taxonomy_rule(buyer_name, $education_buyer_patterns, $education_buyer_exclusions) AS education_rule
     FROM contract_staging
     WHERE quarantine_reason IS NULL
 )
@@ -29,10 +37,19 @@ SELECT
     currency_value AS currency,
     nullif(trim(title), '') AS title,
     ai_rule IS NOT NULL AS is_ai,
+    surveillance_rule IS NOT NULL AS is_surveillance,
     public_security_buyer_rule IS NOT NULL AS is_public_security_buyer,
     ai_rule IS NOT NULL AND public_security_buyer_rule IS NOT NULL AS is_public_security_ai,
+    CASE
+        WHEN public_security_buyer_rule IS NOT NULL THEN 'public_security'
+        WHEN bank_rule IS NOT NULL THEN 'bank'
+        WHEN hospital_rule IS NOT NULL THEN 'hospital'
+        WHEN education_rule IS NOT NULL THEN 'education'
+    END AS buyer_sector,
     ai_rule,
+    surveillance_rule,
     public_security_buyer_rule,
+    coalesce(public_security_buyer_rule, bank_rule, hospital_rule, education_rule) AS buyer_sector_rule,
     $taxonomy_version AS taxonomy_version,
     source_file,
     source_row

@@ -41,29 +41,41 @@ def read_contract_rows(path: str | Path) -> pl.DataFrame:
     )
 
 
+CATEGORIES = ("ai", "surveillance", "ai_firm", "public_security_buyer", "bank_buyer", "hospital_buyer",
+              "education_buyer")
+
+
+@dataclass(frozen=True)
+class Category:
+    field: str
+    patterns: tuple[str, ...]
+    exclusions: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Taxonomy:
     version: str
-    ai_patterns: tuple[str, ...]
-    public_security_buyer_patterns: tuple[str, ...]
+    categories: dict[str, Category]
 
     def sql_params(self) -> dict:
-        return {
-            "taxonomy_version": self.version,
-            "ai_patterns": [p.lower() for p in self.ai_patterns],
-            "public_security_buyer_patterns": [p.lower() for p in self.public_security_buyer_patterns],
-        }
+        params = {"taxonomy_version": self.version}
+        for name, category in self.categories.items():
+            params[f"{name}_patterns"] = [p.lower() for p in category.patterns]
+            params[f"{name}_exclusions"] = [p.lower() for p in category.exclusions]
+        return params
 
 
 @cache
 def default_taxonomy() -> Taxonomy:
     text = resources.files("pipeline.data").joinpath("taxonomy.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
-    return Taxonomy(
-        version=data["version"],
-        ai_patterns=tuple(data["ai"]["patterns"]),
-        public_security_buyer_patterns=tuple(data["public_security_buyer"]["patterns"]),
-    )
+    missing = [c for c in CATEGORIES if c not in data]
+    if missing:
+        raise ValueError(f"taxonomy.toml lacks categories: {', '.join(missing)}")
+    return Taxonomy(data["version"], {
+        name: Category(data[name]["field"], tuple(data[name]["patterns"]), tuple(data[name].get("exclusions", ())))
+        for name in CATEGORIES
+    })
 
 
 KNOWN_CURRENCIES = ("CNY", "USD", "EUR", "GBP", "HKD", "TWD", "PYG", "MXN")
@@ -75,6 +87,7 @@ def build_contracts(con, rows: pl.DataFrame, taxonomy: Taxonomy, known_currencie
     con.register("buyer_resolutions", resolve_buyers(rows["buyer_name"].to_list()).to_arrow())
     try:
         sql.run(con, "procurement/contract_staging", {"known_currencies": list(known_currencies)})
+        sql.run(con, "procurement/taxonomy_rule_macro")
         sql.run(con, "procurement/contracts", taxonomy.sql_params())
         sql.run(con, "procurement/contract_quarantine")
     finally:
