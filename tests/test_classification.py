@@ -5,7 +5,12 @@ import csv
 import duckdb
 import pytest
 
-from pipeline.lib.procurement.contracts import CONTRACT_COLUMNS, build_contracts, default_taxonomy, read_contract_rows
+from pipeline.lib.procurement.contracts import (
+    CONTRACT_COLUMNS,
+    build_contracts,
+    default_taxonomy,
+    read_contract_rows,
+)
 
 # (title, buyer, supplier, hand label: is AI purchase, is public-security AI, buyer sector)
 PS, BANK, HOSP, EDU = "public_security", "bank", "hospital", "education"

@@ -134,3 +134,20 @@ def test_other_countries_divisions_map_to_iso_3166_2(con):
     assert sorted(hk) == [("HKG",), ("MAC",), ("TWN",)]  # their own countries, never mainland provinces
     subdivision = con.execute("SELECT parent_id, fips_codes FROM regions WHERE region_id = 'US-NY'").fetchone()
     assert subdivision[0] == "USA" and "USNY" in subdivision[1].split(",")
+
+
+def test_duplicates_are_marked_not_dropped_and_loading_twice_gives_the_same_table(tmp_path, con):
+    path = tmp_path / "d.csv"
+    path.write_text(HEADER + "\n".join([
+        "N1,2019-05-01,广州市公安局,440100,海康威视,100,CNY,人脸识别系统",
+        "N1,2019-05-01,广州市公安局,440100,海康威视,100,CNY,人脸识别系统",  # the same notice again
+        "N2,2019-05-02,广州市公安局,440100,大华,200,CNY,视频监控",
+        "N3,2019-05-02,广州市公安局,440100,大华,200,CNY,视频监控系统",  # same award, another id
+        "N4,2019-05-02,广州市公安局,440100,大华,300,CNY,视频监控",
+    ]) + "\n", encoding="utf-8")
+    _load(con, path)
+    first = con.execute("SELECT * FROM contracts ORDER BY ALL").fetchall()
+    marks = con.execute("SELECT contract_id, source_row, duplicate_of FROM contracts ORDER BY source_row").fetchall()
+    assert marks == [("N1", 1, None), ("N1", 2, "N1"), ("N2", 3, None), ("N3", 4, "N2"), ("N4", 5, None)]
+    _load(con, path)
+    assert con.execute("SELECT * FROM contracts ORDER BY ALL").fetchall() == first

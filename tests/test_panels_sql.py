@@ -33,6 +33,10 @@ def con():
                is_public_security_ai, amount)
     """)
     connection.execute("ALTER TABLE contracts ADD COLUMN currency VARCHAR DEFAULT 'CNY'")
+    connection.execute("ALTER TABLE contracts ADD COLUMN is_duplicate BOOLEAN DEFAULT false")
+    # The award 'a' published a second time: kept in contracts, counted nowhere.
+    connection.execute("INSERT INTO contracts SELECT * REPLACE ('a' || '-again' AS contract_id, true AS is_duplicate) "
+                       "FROM contracts WHERE contract_id = 'a'")
     yield connection
     connection.close()
 

@@ -27,6 +27,6 @@ SELECT
     c.is_public_security_ai
 FROM unrest AS u
 JOIN contracts AS c
-    ON c.buyer_region_id = u.region_id
+    ON c.buyer_region_id = u.region_id AND NOT c.is_duplicate
    AND datediff($period, u.unrest_period, c.award_date) BETWEEN -$periods_before AND $periods_after
 ORDER BY u.region_id, u.unrest_period, rel_period, c.contract_id;

@@ -9,7 +9,7 @@ CREATE OR REPLACE TABLE unrest_panel AS
 WITH contract_periods AS (
     SELECT buyer_region_id AS region_id, date_trunc($period, award_date)::DATE AS period_start, *
     FROM contracts
-    WHERE buyer_region_level = 'prefecture'
+    WHERE buyer_region_level = 'prefecture' AND NOT is_duplicate
 ),
 unrest_periods AS (
     SELECT prefecture_id AS region_id, date_trunc($period, event_date)::DATE AS period_start

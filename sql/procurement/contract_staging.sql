@@ -1,5 +1,5 @@
 -- contract_staging (temporary): every record of the contracts file, typed, with the reason it
--- cannot be used (NULL when it can). contracts and contract_quarantine both read it, so the
+-- cannot be used (NULL when it can): a problem the reader found (source_problem), or a missing or bad value. contracts and contract_quarantine both read it, so the
 -- rules are written once.
 CREATE OR REPLACE TEMP TABLE contract_staging AS
 SELECT
@@ -10,6 +10,7 @@ SELECT
     TRY_CAST(replace(trim(amount), ',', '') AS DECIMAL(18, 2)) AS amount_value,
     upper(trim(currency)) AS currency_value,
     CASE
+        WHEN source_problem IS NOT NULL THEN source_problem
         WHEN nullif(trim(contract_id), '') IS NULL THEN 'no contract_id'
         WHEN nullif(trim(award_date), '') IS NULL THEN 'no award_date'
         WHEN NOT regexp_full_match(trim(award_date), '[0-9]{4}-[0-9]{2}-[0-9]{2}')

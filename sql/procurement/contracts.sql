@@ -3,6 +3,7 @@
 --   is_ai: an AI pattern in the title (not a maintenance contract), or a supplier on the AI-firm list;
 --   is_public_security_ai: is_ai and a public-security buyer;
 --   buyer_sector: public_security, bank, hospital or education (the placebo sectors), from the buyer's name.
+-- Duplicates (one award published several times) are kept and marked; panels count originals only.
 -- Buyer region: the file's buyer_region_id when it is a known region id; otherwise the region resolved
 -- from the buyer's name (buyer_resolutions, see pipeline/lib/geo/buyers.py); otherwise NULL, with the
 -- candidate regions when the name was ambiguous. buyer_region_given keeps what the file said.
@@ -20,7 +21,8 @@ WITH classified AS (
         taxonomy_rule(buyer_name, $education_buyer_patterns, $education_buyer_exclusions) AS education_rule
     FROM contract_staging
     WHERE quarantine_reason IS NULL
-)
+),
+normalised AS (
 SELECT
     id_value AS contract_id,
     award_date_value AS award_date,
@@ -56,4 +58,23 @@ SELECT
 FROM classified
 LEFT JOIN regions AS r ON r.region_id = trim(classified.buyer_region_id)
 LEFT JOIN buyer_resolutions AS b ON b.buyer_name = classified.buyer_name
-ORDER BY award_date, contract_id, source_row;
+),
+-- The same award published more than once: the same notice id, or the same buyer, supplier, amount and
+-- date. The first record (by file and row) is the original; the others stay, marked with duplicate_of.
+first_by_id AS (
+    SELECT *, first_value(contract_id) OVER same_id AS first_id,
+           row_number() OVER same_id AS nth_with_id,
+           first_value(contract_id) OVER same_award AS first_award_id,
+           row_number() OVER same_award AS nth_award
+    FROM normalised
+    WINDOW same_id AS (PARTITION BY contract_id ORDER BY source_file, source_row),
+           same_award AS (PARTITION BY buyer_name, supplier_name, amount, award_date ORDER BY source_file, source_row)
+)
+SELECT * EXCLUDE (first_id, nth_with_id, first_award_id, nth_award),
+       CASE
+           WHEN nth_with_id > 1 THEN first_id
+           WHEN nth_award > 1 AND buyer_name IS NOT NULL AND supplier_name IS NOT NULL THEN first_award_id
+       END AS duplicate_of,
+       nth_with_id > 1 OR (nth_award > 1 AND buyer_name IS NOT NULL AND supplier_name IS NOT NULL) AS is_duplicate
+FROM first_by_id
+ORDER BY award_date, contract_id, source_file, source_row;

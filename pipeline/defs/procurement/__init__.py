@@ -1,3 +1,7 @@
+import tomllib
+from pathlib import Path
+from typing import Literal
+
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
@@ -9,7 +13,15 @@ from pipeline.lib.procurement.contracts import (
     default_taxonomy,
     read_contract_rows,
 )
+from pipeline.lib.procurement.notices import read_notices
 from pipeline.lib.warehouse import frame_markdown
+
+
+class ProcurementConfig(dg.Config):
+    """How to read CONTRACTS_PATH: the normalised CSV, or Chinese procurement notices (CSV or Excel)."""
+
+    format: Literal["normalised", "cn_notices"] = "normalised"
+    mapping_path: str | None = None  # a TOML column mapping for cn_notices; default pipeline/data/cn_notice_columns.toml
 
 
 @dg.multi_asset(
@@ -27,9 +39,14 @@ from pipeline.lib.warehouse import frame_markdown
     ],
     pool=WAREHOUSE_POOL,
 )
-def procurement(context: dg.AssetExecutionContext, warehouse: DuckDBResource, contracts_file: ContractsFileResource):
+def procurement(context: dg.AssetExecutionContext, config: ProcurementConfig, warehouse: DuckDBResource,
+                contracts_file: ContractsFileResource):
     try:
-        rows = read_contract_rows(contracts_file.path)
+        if config.format == "cn_notices":
+            mapping = tomllib.loads(Path(config.mapping_path).read_text(encoding="utf-8")) if config.mapping_path else None
+            rows = read_notices(contracts_file.path, mapping)
+        else:
+            rows = read_contract_rows(contracts_file.path)
     except ContractFileError as err:
         raise dg.Failure(str(err)) from None
     taxonomy = default_taxonomy()
@@ -39,7 +56,8 @@ def procurement(context: dg.AssetExecutionContext, warehouse: DuckDBResource, co
             "SELECT (SELECT count(*) FROM contracts), (SELECT count(*) FROM contract_quarantine)").fetchone()
         flags = con.execute(
             "SELECT count(*) FILTER (WHERE is_ai), count(*) FILTER (WHERE is_public_security_buyer), "
-            "count(*) FILTER (WHERE is_public_security_ai), count(*) FILTER (WHERE buyer_region_id IS NULL) FROM contracts"
+            "count(*) FILTER (WHERE is_public_security_ai), count(*) FILTER (WHERE buyer_region_id IS NULL), "
+            "count(*) FILTER (WHERE is_duplicate) FROM contracts"
         ).fetchone()
         region_sources = dict(con.execute(
             "SELECT coalesce(buyer_region_source, 'unresolved'), count(*) FROM contracts GROUP BY ALL").fetchall())
@@ -53,7 +71,7 @@ def procurement(context: dg.AssetExecutionContext, warehouse: DuckDBResource, co
     yield dg.MaterializeResult(asset_key="contracts", metadata={
         **contracts_meta, "source": contracts_file.path, "taxonomy_version": taxonomy.version,
         "records_read": rows.height, "ai": flags[0], "public_security_buyer": flags[1],
-        "public_security_ai": flags[2], "without_region": flags[3],
+        "public_security_ai": flags[2], "without_region": flags[3], "duplicates": flags[4],
         "buyer_region_sources": dg.MetadataValue.json(region_sources),
         "share_with_region": round(1 - flags[3] / max(kept, 1), 4),
         "unresolved_buyers": dg.MetadataValue.md(frame_markdown(unresolved))})

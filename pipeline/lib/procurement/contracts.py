@@ -37,7 +37,8 @@ def read_contract_rows(path: str | Path) -> pl.DataFrame:
     if missing:
         raise ContractFileError(f"{path} line 1: header lacks column(s) {', '.join(missing)}")
     return frame.select(
-        pl.lit(path.name).alias("source_file"), pl.col("source_row").cast(pl.Int64), *CONTRACT_COLUMNS
+        pl.lit(path.name).alias("source_file"), pl.col("source_row").cast(pl.Int64), *CONTRACT_COLUMNS,
+        pl.lit(None, pl.String).alias("source_problem"),
     )
 
 
