@@ -1,6 +1,8 @@
--- taxonomy_rule(text, patterns, exclusions): the first pattern contained in text (case-insensitive),
--- or NULL when none is, or when an exclusion is contained too. Patterns come lower-cased.
-CREATE OR REPLACE TEMP MACRO taxonomy_rule(text, patterns, exclusions) AS
-    CASE WHEN len(list_filter(exclusions, p -> contains(lower(coalesce(text, '')), p))) = 0
-         THEN list_filter(patterns, p -> contains(lower(coalesce(text, '')), p))[1]
+-- taxonomy_rule(text, pattern, exclusion): the taxonomy pattern found in text (case-insensitive), or NULL
+-- when none is, or when the exclusion matches too. pattern and exclusion are regular expressions of
+-- alternated literal patterns (lower-cased, escaped; see Taxonomy.sql_params): one pass per category,
+-- and where several patterns occur, the leftmost occurrence in the text is the rule.
+CREATE OR REPLACE TEMP MACRO taxonomy_rule(text, pattern, exclusion) AS
+    CASE WHEN NOT regexp_matches(lower(coalesce(text, '')), exclusion)
+         THEN nullif(regexp_extract(lower(coalesce(text, '')), pattern, 0), '')
     END;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -59,11 +60,17 @@ class Taxonomy:
     categories: dict[str, Category]
 
     def sql_params(self) -> dict:
+        """Per category, its patterns and exclusions as one regular expression each (literal, lower-cased)."""
         params = {"taxonomy_version": self.version}
         for name, category in self.categories.items():
-            params[f"{name}_patterns"] = [p.lower() for p in category.patterns]
-            params[f"{name}_exclusions"] = [p.lower() for p in category.exclusions]
+            params[f"{name}_patterns"] = _alternation(category.patterns)
+            params[f"{name}_exclusions"] = _alternation(category.exclusions)
         return params
+
+
+def _alternation(patterns: tuple[str, ...]) -> str:
+    # An empty list must match nothing: [^\s\S] is a character class no character belongs to.
+    return "|".join(re.escape(p.lower()) for p in patterns) or r"[^\s\S]"
 
 
 @cache

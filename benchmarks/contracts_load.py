@@ -1,0 +1,131 @@
+"""Benchmark: loading and classifying 3 million contracts, beside a bare DuckDB scan and pandas.
+
+    .venv/bin/python benchmarks/contracts_load.py [--rows 3000000]
+
+Generates (once, under benchmarks/.data/) a contracts CSV in the normalised format with real-style Chinese
+titles and buyers, then runs each method in a fresh process and reports time, peak memory and ratios:
+
+  duckdb   the limit: DuckDB reads the CSV and counts rows per title containing 人脸识别
+  pandas   the usual peer: pandas.read_csv, then str.contains for each taxonomy pattern, as a notebook would
+  ours     read_contract_rows + build_contracts: typing, quarantine, buyer-region resolution, the whole
+           taxonomy with exclusions and rules, duplicates, into a DuckDB file
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "benchmarks" / ".data"
+TITLES = ["人脸识别系统采购项目", "视频结构化分析平台", "办公家具采购", "摄像机维修服务", "道路维修工程", "人工智能辅助诊断",
+          "人像比对系统升级", "物业管理服务", "视频监控系统建设", "绿化养护服务"]
+BUYERS = ["市公安局", "市公安局交通警察支队", "市第一人民医院", "市第一中学", "市财政局", "市教育局", "市农商银行"]
+CITIES = ["广州", "深圳", "武汉", "长沙", "杭州", "南京", "成都", "西安", "郑州", "昆明", "贵阳", "南宁"]
+SUPPLIERS = ["海康威视数字技术股份有限公司", "某建筑工程有限公司", "某科技有限公司", "浙江大华技术股份有限公司", "某物业服务有限公司"]
+
+
+def generate(rows: int) -> Path:
+    path = DATA / f"contracts-{rows}.csv"
+    if path.is_file():
+        return path
+    DATA.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(7)
+    city = np.array(CITIES)[rng.integers(len(CITIES), size=rows)]
+    frame = pl.DataFrame({
+        "contract_id": [f"C{i:08d}" for i in range(rows)],
+        "award_date": (np.datetime64("2013-01-01") + rng.integers(0, 7 * 365, size=rows)).astype(str),
+        "buyer_name": np.char.add(city, np.array(BUYERS)[rng.integers(len(BUYERS), size=rows)]),
+        "buyer_region_id": "",
+        "supplier_name": np.array(SUPPLIERS)[rng.integers(len(SUPPLIERS), size=rows)],
+        "amount": np.round(rng.lognormal(12, 1, size=rows), 2).astype(str),
+        "currency": "CNY",
+        "title": np.char.add(city, np.array(TITLES)[rng.integers(len(TITLES), size=rows)]),
+    })
+    frame.write_csv(path)
+    return path
+
+
+def run_duckdb(path: Path) -> int:
+    import duckdb
+
+    return duckdb.sql(f"SELECT count(*) FILTER (WHERE title LIKE '%人脸识别%') + count(*) * 0 FROM read_csv('{path}')").fetchone()[0]
+
+
+def run_pandas(path: Path) -> int:
+    import pandas as pd
+
+    from pipeline.lib.procurement.contracts import default_taxonomy
+
+    frame = pd.read_csv(path, dtype=str)
+    taxonomy = default_taxonomy()
+    for name, category in taxonomy.categories.items():
+        text = frame[category.field].fillna("").str.lower()
+        frame[f"is_{name}"] = False
+        for pattern in category.patterns:
+            frame[f"is_{name}"] |= text.str.contains(pattern.lower(), regex=False)
+    return int(frame["is_ai"].sum())
+
+
+def run_ours(path: Path) -> int:
+    from pipeline.lib import warehouse
+    from pipeline.lib.procurement.contracts import build_contracts, default_taxonomy, read_contract_rows
+
+    with tempfile.TemporaryDirectory() as tmp:
+        con = warehouse.connect(Path(tmp) / "w.duckdb")
+        con.execute("CREATE TABLE regions (region_id VARCHAR, level VARCHAR)")
+        build_contracts(con, read_contract_rows(path), default_taxonomy())
+        count = con.execute("SELECT count(*) FILTER (WHERE is_ai) FROM contracts").fetchone()[0]
+        con.close()
+    return count
+
+
+METHODS = {"duckdb": run_duckdb, "pandas": run_pandas, "ours": run_ours}
+
+
+def child(method: str, path: str) -> None:
+    import duckdb  # noqa: F401
+    import pandas  # noqa: F401
+
+    import pipeline.lib.procurement.contracts  # noqa: F401
+
+    started = time.perf_counter()
+    count = METHODS[method](Path(path))
+    seconds = time.perf_counter() - started
+    print(json.dumps({"seconds": seconds, "count": count,
+                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=3_000_000)
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    path = generate(args.rows)
+    print(f"{args.rows:,} contracts, {path.stat().st_size / 1e6:,.0f} MB CSV")
+    results = {}
+    for method in METHODS:
+        out = subprocess.run([sys.executable, __file__, "--child", method, str(path)], capture_output=True, text=True,
+                             check=True, cwd=ROOT)
+        results[method] = json.loads(out.stdout.strip().splitlines()[-1])
+        r = results[method]
+        print(f"  {method:7s} {r['seconds']:7.2f} s   peak {r['peak_mb']:6.0f} MB", flush=True)
+    print(f"ours / duckdb: {results['ours']['seconds'] / results['duckdb']['seconds']:.1f}x time; "
+          f"pandas / ours: {results['pandas']['seconds'] / results['ours']['seconds']:.1f}x time, "
+          f"{results['pandas']['peak_mb'] / results['ours']['peak_mb']:.1f}x memory")
+
+
+if __name__ == "__main__":
+    main()
