@@ -78,7 +78,11 @@ def run_pandas(path: Path) -> int:
 
 def run_ours(path: Path) -> int:
     from pipeline.lib import warehouse
-    from pipeline.lib.procurement.contracts import build_contracts, default_taxonomy, read_contract_rows
+    from pipeline.lib.procurement.contracts import (
+        build_contracts,
+        default_taxonomy,
+        read_contract_rows,
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         con = warehouse.connect(Path(tmp) / "w.duckdb")

@@ -18,6 +18,8 @@ import os
 import random
 import time
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -206,8 +208,9 @@ def zip_problem(path: Path) -> str:
     return ""
 
 
-def open_member(path: Path) -> IO[bytes]:
+@contextmanager
+def open_member(path: Path) -> Iterator[IO[bytes]]:
     """A stream of the zip's one member; reading stops at the declared size, so the cap holds."""
-    archive = zipfile.ZipFile(path)
-    return archive.open(archive.infolist()[0])
+    with zipfile.ZipFile(path) as archive, archive.open(archive.infolist()[0]) as member:
+        yield member
 
