@@ -14,14 +14,17 @@ from pipeline.lib.procurement.contracts import (
     read_contract_rows,
 )
 from pipeline.lib.procurement.notices import read_notices
+from pipeline.lib.procurement.ocds import read_ocds
 from pipeline.lib.warehouse import frame_markdown
 
 
 class ProcurementConfig(dg.Config):
-    """How to read CONTRACTS_PATH: the normalised CSV, or Chinese procurement notices (CSV or Excel)."""
+    """How to read CONTRACTS_PATH: the normalised CSV, Chinese procurement notices (CSV or Excel), or OCDS
+    (a JSON file or a directory of them)."""
 
-    format: Literal["normalised", "cn_notices"] = "normalised"
+    format: Literal["normalised", "cn_notices", "ocds"] = "normalised"
     mapping_path: str | None = None  # a TOML column mapping for cn_notices; default pipeline/data/cn_notice_columns.toml
+    ocds_release_schema: str | None = None  # a local OCDS release-schema.json, to compile several releases of an ocid
 
 
 @dg.multi_asset(
@@ -45,6 +48,8 @@ def procurement(context: dg.AssetExecutionContext, config: ProcurementConfig, wa
         if config.format == "cn_notices":
             mapping = tomllib.loads(Path(config.mapping_path).read_text(encoding="utf-8")) if config.mapping_path else None
             rows = read_notices(contracts_file.path, mapping)
+        elif config.format == "ocds":
+            rows = read_ocds(contracts_file.path, config.ocds_release_schema)
         else:
             rows = read_contract_rows(contracts_file.path)
     except ContractFileError as err:

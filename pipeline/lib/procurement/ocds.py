@@ -1,0 +1,190 @@
+"""OCDS files as governments publish them, into the normalised contracts: one record per award.
+
+Reads release packages, record packages, compiled releases and single releases, in files that hold one
+JSON document, several in a row, or JSON Lines, in UTF-8 (with or without BOM), UTF-16, or a legacy
+8-bit encoding. Releases of one ocid are compiled with ocdsmerge, the standard's reference merge. Merging
+several releases needs the merge rules of the OCDS release schema, which ocdsmerge downloads from the
+standard's website unless given a local copy (`schema`); without one, an ocid with several releases and no
+published compiled release is rejected with that reason rather than merged by guesswork. A record package's
+compiledRelease is used as published. Versioned releases are not a source of awards and are rejected.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import ocdsmerge
+import polars as pl
+
+from pipeline.lib.procurement.contracts import CONTRACT_COLUMNS, ContractFileError
+
+SCHEMA_NEEDED = ("{n} releases of this ocid need the OCDS release schema's merge rules to compile; "
+                 "set the procurement config ocds_release_schema to a local release-schema.json")
+
+
+@dataclass
+class Source:
+    """Where a compiled release came from: file and JSON document (1-based)."""
+
+    file: str
+    document: int
+
+
+def _decode(data: bytes, path: Path) -> tuple[str, str]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        # JSON declares no encoding; publishers that do not use UTF-8 use a Latin script code page.
+        return data.decode("cp1252", errors="strict") if _is_cp1252(data) else data.decode("latin-1"), "latin-1"
+
+
+def _is_cp1252(data: bytes) -> bool:
+    try:
+        data.decode("cp1252")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def read_documents(path: Path) -> Iterator[tuple[int, object]]:
+    """The JSON documents of a file, numbered from 1: one, several in a row, or one per line."""
+    text, _ = _decode(path.read_bytes(), path)
+    decoder, position, number = json.JSONDecoder(), 0, 0
+    while True:
+        while position < len(text) and text[position].isspace():
+            position += 1
+        if position >= len(text):
+            return
+        try:
+            document, position = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as err:
+            line = text.count("\n", 0, err.pos) + 1
+            raise ContractFileError(f"{path} line {line}: not JSON ({err.msg})") from None
+        number += 1
+        yield number, document
+
+
+def _is_versioned(document: dict) -> bool:
+    return any(isinstance(v, list) and v and isinstance(v[0], dict) and "releaseDate" in v[0]
+               for v in document.values())
+
+
+def compiled_releases(paths: list[Path], schema: str | None = None) -> tuple[list[tuple[dict, Source]], list[dict]]:
+    """(compiled release, source) for every ocid in the files, and the documents or ocids rejected, with reasons."""
+    releases: dict[str, list[tuple[dict, Source]]] = {}
+    compiled: dict[str, tuple[dict, Source]] = {}
+    rejected = []
+    for path in paths:
+        documents = 0
+        for number, document in read_documents(path):
+            documents += 1
+            source = Source(path.name, number)
+            if not isinstance(document, dict):
+                rejected.append(_reject(source, f"a JSON {type(document).__name__}, not an OCDS object"))
+            elif isinstance(document.get("releases"), list):
+                for release in document["releases"]:
+                    if isinstance(release, dict) and "ocid" in release:
+                        releases.setdefault(release["ocid"], []).append((release, source))
+            elif isinstance(document.get("records"), list):
+                for record in document["records"]:
+                    if isinstance(record.get("compiledRelease"), dict):
+                        _keep_compiled(compiled, rejected, record["ocid"], record["compiledRelease"], source)
+                    else:
+                        for release in record.get("releases", []):
+                            if "ocid" in release:  # a linked release (url, date, tag) has no data to merge
+                                releases.setdefault(record["ocid"], []).append((release, source))
+                        if record["ocid"] not in releases:
+                            rejected.append(_reject(source, f"record {record['ocid']} has neither a compiledRelease "
+                                                            "nor embedded releases"))
+            elif "ocid" in document and _is_versioned(document):
+                rejected.append(_reject(source, "a versioned release: awards are read from releases or compiled releases"))
+            elif "ocid" in document:
+                if "compiled" in (document.get("tag") or []):
+                    _keep_compiled(compiled, rejected, document["ocid"], document, source)
+                else:
+                    releases.setdefault(document["ocid"], []).append((document, source))
+            else:
+                rejected.append(_reject(source, "neither a release, a record nor a package (no ocid, releases or records)"))
+        if documents == 0:
+            rejected.append(_reject(Source(path.name, 0), "the file holds no JSON document"))
+    out = list(compiled.values())
+    merger = ocdsmerge.Merger(schema=schema) if schema else None
+    for ocid, items in sorted(releases.items()):
+        if ocid in compiled:  # the publisher's own compiled release is used as published
+            rejected.extend(_reject(source, "release superseded by the published compiled release", ocid)
+                            for _, source in items)
+            continue
+        if len(items) == 1:
+            # One release needs no merge rules: its compiled form is the release itself.
+            out.append((ocdsmerge.Merger(merge_rules={}).create_compiled_release([items[0][0]]), items[0][1]))
+        elif merger is not None:
+            out.append((merger.create_compiled_release([r for r, _ in items]), items[-1][1]))
+        else:
+            rejected.extend(_reject(source, SCHEMA_NEEDED.format(n=len(items)), ocid) for _, source in items)
+    return out, rejected
+
+
+def _keep_compiled(compiled: dict, rejected: list, ocid: str, release: dict, source: Source) -> None:
+    """Keep the last compiled release seen for an ocid (files are read in name order); record the one it replaces."""
+    if ocid in compiled:
+        rejected.append(_reject(compiled[ocid][1], f"compiled release superseded by {source.file} document "
+                                                   f"{source.document}", ocid))
+    compiled[ocid] = (release, source)
+
+
+def _reject(source: Source, reason: str, ocid: str | None = None) -> dict:
+    return {"source_file": source.file, "source_row": source.document, "contract_id": ocid or "",
+            "source_problem": reason}
+
+
+def _name(party: object) -> str | None:
+    return party.get("name") if isinstance(party, dict) else None
+
+
+def award_rows(release: dict, source: Source) -> list[dict]:
+    """One normalised record per award of a compiled release (or one quarantined record when there is none)."""
+    ocid = release.get("ocid", "")
+    buyer = _name(release.get("buyer")) or next(
+        (_name(p) for p in release.get("parties", []) if "buyer" in (p.get("roles") or [])), None) or _name(
+        (release.get("tender") or {}).get("procuringEntity"))
+    tender_title = (release.get("tender") or {}).get("title")
+    signed = {c.get("awardID"): c.get("dateSigned") for c in release.get("contracts", []) if isinstance(c, dict)}
+    awards = release.get("awards")
+    base = {"source_file": source.file, "source_row": source.document, "buyer_name": buyer, "buyer_region_id": ""}
+    if not isinstance(awards, list) or not awards:
+        problem = ("awards is not a list: an OCDS-like variant this reader does not map" if awards
+                   else "no award in the compiled release")
+        return [{**base, "contract_id": ocid, "source_problem": problem}]
+    rows = []
+    for award in awards:
+        value = award.get("value") or {}
+        date = award.get("date") or signed.get(award.get("id")) or release.get("date")
+        rows.append({
+            **base,
+            "contract_id": f"{ocid}/{award.get('id', '')}",
+            "award_date": (date or "")[:10] or None,
+            "supplier_name": "; ".join(filter(None, (_name(s) for s in award.get("suppliers") or []))) or None,
+            "amount": None if value.get("amount") is None else str(value["amount"]),
+            "currency": value.get("currency"),
+            "title": award.get("title") or tender_title,
+            "source_problem": None,
+        })
+    return rows
+
+
+def read_ocds(path: str | Path, schema: str | None = None) -> pl.DataFrame:
+    """The awards of every OCDS file at `path` (a file, or a directory searched for *.json and *.jsonl)."""
+    path = Path(path)
+    if not path.exists():
+        raise ContractFileError(f"{path}: OCDS file or directory not found")
+    paths = sorted(path.rglob("*.json*")) if path.is_dir() else [path]
+    compiled, rejected = compiled_releases(paths, schema)
+    rows = [row for release, source in compiled for row in award_rows(release, source)] + rejected
+    schema_ = {"source_file": pl.String, "source_row": pl.Int64, **{c: pl.String for c in CONTRACT_COLUMNS},
+               "source_problem": pl.String}
+    return pl.DataFrame(rows, schema=schema_).sort("source_file", "source_row", "contract_id")
