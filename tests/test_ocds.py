@@ -94,3 +94,15 @@ def test_a_file_that_is_not_json_names_its_line(tmp_path):
     bad.write_text('{"releases": []}\n{"releases": [\n  oops\n]}\n')
     with pytest.raises(ContractFileError, match=r"bad.json line 3: not JSON"):
         list(read_documents(bad))
+
+
+SHARED_OCDS = FIXTURES.parents[2] / "shared" / "data" / "ocds"
+
+
+@pytest.mark.skipif(not SHARED_OCDS.is_dir(), reason="the project's shared data folder is not beside this checkout")
+def test_every_shared_ocds_file_loads_or_is_rejected_with_a_reason():
+    rows = read_ocds(SHARED_OCDS)
+    files = {p.name for p in SHARED_OCDS.rglob("*.json")}
+    assert len(files) >= 100 and files == set(rows["source_file"])
+    assert rows["source_problem"].null_count() > 0  # some awards load
+    assert all(reason for reason in rows["source_problem"].drop_nulls())
