@@ -76,13 +76,9 @@ class Mirror:
             raise ValueError("an HTTP mirror needs a cache directory")
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self.retry = retry
-        self._client = client
-
-    # -- transport --------------------------------------------------------------------------
-    def _http(self) -> httpx.Client:
-        if self._client is None:
-            self._client = httpx.Client(timeout=self.retry.timeout_seconds, follow_redirects=False)
-        return self._client
+        # One client for all threads (httpx's pool is thread-safe), made here so that threads never race to make it.
+        self._client = client or (httpx.Client(timeout=retry.timeout_seconds, follow_redirects=False)
+                                  if self.local_dir is None else None)
 
     def _download(self, name: str, sink: IO[bytes], limit: int | None) -> tuple[str, str, int]:
         """Stream `name` into sink with retries; returns (outcome, detail, attempts).
@@ -96,7 +92,7 @@ class Mirror:
             sink.seek(0)
             sink.truncate()
             try:
-                with self._http().stream("GET", url) as response:
+                with self._client.stream("GET", url) as response:
                     if response.status_code == 200:
                         received = 0
                         for block in response.iter_bytes(1 << 20):
