@@ -76,3 +76,15 @@ def test_amount_units_in_values_and_a_missing_column(tmp_path):
     bad.write_text("名称,日期\nA,2020-01-01\n", encoding="utf-8")
     with pytest.raises(ContractFileError, match=r"bad.csv line 1: no column for award_date, buyer_name, amount, title"):
         read_notices(bad)
+
+
+def test_a_parquet_table_with_a_users_mapping(tmp_path):
+    import polars as pl
+
+    path = tmp_path / "awards.parquet"
+    pl.DataFrame({"ref": ["A1"], "signed": ["2021-03-04"], "agency": ["Guangzhou Police"], "vendor": ["Acme"],
+                  "value": [1250.5], "ccy": ["USD"], "subject": ["facial recognition system"]}).write_parquet(path)
+    mapping = {"contract_id": ["ref"], "award_date": ["signed"], "buyer_name": ["agency"], "supplier_name": ["vendor"],
+               "amount": ["value"], "currency": ["ccy"], "title": ["subject"]}
+    row = read_notices(path, mapping).row(0, named=True)
+    assert (row["contract_id"], row["award_date"], row["amount"], row["currency"]) == ("A1", "2021-03-04", "1250.50", "USD")

@@ -1,4 +1,7 @@
-"""Chinese government procurement notices as researchers scrape them (CSV or Excel), into the normalised format.
+"""Tables of contracts with their own headers (CSV, Excel or Parquet), into the normalised format.
+
+The default column mapping reads Chinese government procurement notices as researchers scrape them; a
+user's mapping reads any other table (a currency column, when mapped, replaces the default CNY).
 
 A column mapping (pipeline/data/cn_notice_columns.toml, or the user's own) says which header holds each
 field. Amounts are converted to yuan (万元 x 10,000, from the header or the value), dates to YYYY-MM-DD
@@ -19,7 +22,7 @@ import polars as pl
 from pipeline.lib.geo.buyers import resolve_buyer
 from pipeline.lib.procurement.contracts import CONTRACT_COLUMNS, ContractFileError
 
-FIELDS = ("contract_id", "award_date", "buyer_name", "buyer_region", "supplier_name", "amount", "title")
+FIELDS = ("contract_id", "award_date", "buyer_name", "buyer_region", "supplier_name", "amount", "currency", "title")
 DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s.*)?$")
 AMOUNT = re.compile(r"^\s*[￥¥]?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(万元|万|元)?\s*$")
 
@@ -32,6 +35,8 @@ def _read_table(path: Path) -> pl.DataFrame:
     try:
         if path.suffix.lower() in (".xlsx", ".xls", ".xlsm"):
             return pl.read_excel(path, infer_schema_length=0)
+        if path.suffix.lower() == ".parquet":
+            return pl.read_parquet(path).cast(pl.String)
         return pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
     except Exception as err:  # the readers raise many types; the message says which file failed
         raise ContractFileError(f"{path}: not a readable CSV or Excel file ({str(err).splitlines()[0]})") from None
@@ -94,7 +99,7 @@ def read_notices(path: str | Path, mapping: dict[str, list[str]] | None = None) 
             "buyer_region_id": region or "",
             "supplier_name": value("supplier_name"),
             "amount": _yuan(value("amount"), header_unit) or value("amount"),
-            "currency": "CNY",
+            "currency": value("currency") or "CNY",
             "title": value("title"),
             "source_problem": problem,
         })
