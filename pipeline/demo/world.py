@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from pipeline.demo import dgp
 from pipeline.lib.gdelt.schema import events_v2_columns
 from pipeline.lib.geo.boundaries import prefecture_layer
 from pipeline.lib.procurement.contracts import CONTRACT_COLUMNS
@@ -171,9 +172,7 @@ FOREIGN_PLACES = (
 def _plant_events(world: _World) -> np.ndarray:
     """Write the unrest and noise events; return unrest counts per (prefecture, quarter)."""
     rng, prefs, quarters = world.rng, world.prefs, world.quarters
-    propensity = rng.gamma(2.0, 0.6, size=len(prefs))
-    shock = rng.uniform(0.6, 1.4, size=len(quarters))
-    counts = rng.poisson(np.outer(propensity, shock))
+    counts = dgp.unrest_counts(rng, len(prefs), len(quarters))
     for qi, quarter in enumerate(quarters):
         for pi, pref in enumerate(prefs):
             for _ in range(counts[pi, qi]):
@@ -202,10 +201,6 @@ def _plant_events(world: _World) -> np.ndarray:
         stamp = world.stamp_in(quarter)  # one truncated line per quarter: rejected with its file and line
         world.rows.append((stamp, "\t".join(world.rows[-1][1].split("\t")[:30])))
     return counts
-
-
-def _standardise(counts: np.ndarray) -> np.ndarray:
-    return (counts - counts.mean()) / counts.std(ddof=1)
 
 
 def _write_mirror(rows: list[tuple[str, str]], directory: Path, spec: DemoSpec) -> int:
@@ -249,16 +244,12 @@ OTHER_SUPPLIERS = ("广州市建筑工程有限公司", "湖南省办公设备�
 
 def _contracts(world: _World, z: np.ndarray) -> list[dict]:
     rng, spec = world.rng, world.spec
-    base = rng.uniform(2.0, 4.0, size=len(world.prefs))
-    season = rng.uniform(-0.5, 0.5, size=len(world.quarters))
+    means = dgp.ps_ai_means(rng, z, spec.effect)
     rows = []
     for pi, pref in enumerate(world.prefs):
         for qi, quarter in enumerate(world.quarters):
-            lagged = z[pi, qi - 1] if qi > 0 else 0.0
-            mean = base[pi] + season[qi] + spec.effect * lagged
-            assert mean > 0, "planted mean must be positive; lower the effect"
             batches = (
-                (rng.poisson(mean), AI_TITLES, PS_BUYERS, AI_SUPPLIERS),
+                (rng.poisson(means[pi, qi]), AI_TITLES, PS_BUYERS, AI_SUPPLIERS),
                 (rng.poisson(3.0), PS_OTHER_TITLES, PS_BUYERS, OTHER_SUPPLIERS),
                 (rng.poisson(1.5), PLACEBO_AI_TITLES, PLACEBO_BUYERS, AI_SUPPLIERS),
                 (rng.poisson(4.0), OTHER_TITLES, OTHER_BUYERS, OTHER_SUPPLIERS),
@@ -292,7 +283,7 @@ def generate(directory: str | Path, spec: DemoSpec = DemoSpec()) -> dict:
     directory = Path(directory)
     world = _World(spec)
     counts = _plant_events(world)
-    z = _standardise(counts)
+    z = dgp.standardise(counts)
     files = _write_mirror(world.rows, directory / "gdelt", spec)
     contracts = _contracts(world, z)
     with open(directory / "contracts.csv", "w", newline="", encoding="utf-8") as handle:

@@ -1,0 +1,69 @@
+"""A hand-built panel: 3 regions x 8 quarters, contracts on the edges of quarters and windows, every cell checked."""
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from pipeline.lib import sql
+
+A, B, C = "440100", "430100", "420100"
+UNREST = [(1, date(2019, 7, 1), A), (2, date(2019, 9, 30), A), (3, date(2020, 1, 1), B)]
+CONTRACTS = [  # id, award date, region, public-security AI
+    ("a1", date(2019, 3, 31), A, True),   # last day of 2019Q1: k = -2 from A's 2019Q3 unrest
+    ("a2", date(2019, 4, 1), A, True),    # first day of 2019Q2: k = -1
+    ("a3", date(2019, 12, 31), A, True),  # k = 1
+    ("a4", date(2020, 1, 1), A, True),    # k = 2
+    ("a5", date(2020, 6, 30), A, True),   # k = 3, the window's last quarter
+    ("a6", date(2020, 7, 1), A, True),    # k = 4: outside the window, inside the panel
+    ("a7", date(2018, 12, 31), A, True),  # k = -3: outside the window and before the panel
+    ("b1", date(2019, 9, 30), B, True),   # k = -2 from B's 2020Q1 unrest
+    ("b2", date(2020, 10, 1), B, True),   # k = 3
+    ("b3", date(2020, 12, 31), B, False),  # k = 3, not AI
+    ("c1", date(2020, 1, 1), C, True),    # a region without unrest
+]
+
+
+@pytest.fixture
+def con():
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE unrest_events (event_id INT, event_date DATE, prefecture_id VARCHAR)")
+    connection.executemany("INSERT INTO unrest_events VALUES (?, ?, ?)", UNREST)
+    connection.execute("""
+        CREATE TABLE contracts (contract_id VARCHAR, award_date DATE, buyer_region_id VARCHAR,
+            is_public_security_ai BOOLEAN, buyer_region_level VARCHAR DEFAULT 'prefecture', is_ai BOOLEAN,
+            is_public_security_buyer BOOLEAN DEFAULT true, amount DECIMAL(18, 2) DEFAULT 10, currency VARCHAR DEFAULT 'CNY',
+            is_duplicate BOOLEAN DEFAULT false)""")
+    for contract_id, day, region, ps_ai in CONTRACTS:
+        connection.execute(
+            "INSERT INTO contracts (contract_id, award_date, buyer_region_id, is_public_security_ai, is_ai) "
+            "VALUES (?, ?, ?, ?, ?)", [contract_id, day, region, ps_ai, ps_ai])
+    yield connection
+    connection.close()
+
+
+def test_windows_have_the_exact_relative_periods(con):
+    sql.run(con, "panels/contract_windows", {"period": "quarter", "periods_before": 2, "periods_after": 3})
+    windows = con.execute("SELECT region_id, unrest_events, contract_id, rel_period FROM contract_windows").fetchall()
+    assert windows == [
+        (B, 1, "b1", -2), (B, 1, "b2", 3), (B, 1, "b3", 3),
+        (A, 2, "a1", -2), (A, 2, "a2", -1), (A, 2, "a3", 1), (A, 2, "a4", 2), (A, 2, "a5", 3),
+    ]
+
+
+def test_every_cell_of_the_panel(con):
+    sql.run(con, "panels/unrest_panel", {"period": "quarter", "start": "2019-01-01", "end": "2020-12-31"})
+    cells = {(r, p): (u, t, ps, cum) for r, p, u, t, ps, cum in con.execute(
+        "SELECT region_id, period_label, unrest_count, contracts_total, ps_ai_contracts, ps_ai_contracts_cum "
+        "FROM unrest_panel").fetchall()}
+    quarters = ["2019Q1", "2019Q2", "2019Q3", "2019Q4", "2020Q1", "2020Q2", "2020Q3", "2020Q4"]
+    expected = {
+        A: [(0, 1, 1, 1), (0, 1, 1, 2), (2, 0, 0, 2), (0, 1, 1, 3), (0, 1, 1, 4), (0, 1, 1, 5), (0, 1, 1, 6), (0, 0, 0, 6)],
+        B: [(0, 0, 0, 0), (0, 0, 0, 0), (0, 1, 1, 1), (0, 0, 0, 1), (1, 0, 0, 1), (0, 0, 0, 1), (0, 0, 0, 1), (0, 2, 1, 2)],
+        C: [(0, 0, 0, 0), (0, 0, 0, 0), (0, 0, 0, 0), (0, 0, 0, 0), (0, 1, 1, 1), (0, 0, 0, 1), (0, 0, 0, 1), (0, 0, 0, 1)],
+    }
+    assert cells == {(r, q): v for r, values in expected.items() for q, v in zip(quarters, values)}
+    # Standardised over the 24 cells: 3 events, mean 1/8, sample sd from exact sums.
+    z = dict(((r, p), v) for r, p, v in con.execute("SELECT region_id, period_label, unrest_z FROM unrest_panel").fetchall())
+    mean, sd = 3 / 24, ((4 + 1 - 24 * (3 / 24) ** 2) / 23) ** 0.5
+    assert z[(A, "2019Q3")] == pytest.approx((2 - mean) / sd) and z[(C, "2019Q1")] == pytest.approx(-mean / sd)
