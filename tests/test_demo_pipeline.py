@@ -127,7 +127,7 @@ def test_event_study_recovers_the_planted_effect(con, demo):
         "SELECT rel_period, planted_effect FROM demo_truth WHERE outcome = 'ps_ai_contracts'").fetchall())
     rows = con.execute("""
         SELECT rel_period, estimate, ci_low, ci_high, n_clusters FROM event_study
-        WHERE outcome = 'ps_ai_contracts' ORDER BY rel_period""").fetchall()
+        WHERE outcome = 'ps_ai_contracts' AND spec = 'aitocracy_distributed_lag' ORDER BY rel_period""").fetchall()
     assert [r[0] for r in rows] == [-2, -1, 0, 1, 2, 3]
     by_k = {k: (low, high) for k, _, low, high, _ in rows}
     low, high = by_k[1]
@@ -139,13 +139,31 @@ def test_event_study_recovers_the_planted_effect(con, demo):
 
 def test_placebo_shows_no_effect_after_unrest(con):
     low, high = con.execute(
-        "SELECT ci_low, ci_high FROM event_study WHERE outcome = 'placebo_ai_contracts' AND rel_period = 1").fetchone()
+        "SELECT ci_low, ci_high FROM event_study WHERE outcome = 'placebo_ai_contracts' AND rel_period = 1 "
+        "AND spec = 'aitocracy_distributed_lag'").fetchone()
     assert low <= 0 <= high
 
 
 def test_figures_are_written(demo):
-    figure = demo["root"] / "data" / "figures" / "event_study_ps_ai_contracts.png"
-    assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    figures = demo["root"] / "data" / "figures"
+    for spec in ("aitocracy_distributed_lag", "twfe_first_high_unrest", "sun_abraham_first_high_unrest"):
+        for outcome in ("ps_ai_contracts", "placebo_ai_contracts"):
+            assert (figures / f"event_study_{spec}_{outcome}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_all_three_estimators_fill_the_coefficient_table(con):
+    specs = con.execute("""
+        SELECT spec, outcome, count(*), bool_and(isfinite(estimate) AND ci_low <= estimate AND estimate <= ci_high)
+        FROM event_study GROUP BY ALL ORDER BY ALL""").fetchall()
+    assert [(s, o) for s, o, _, _ in specs] == [
+        (s, o) for s in ("aitocracy_distributed_lag", "sun_abraham_first_high_unrest", "twfe_first_high_unrest")
+        for o in ("placebo_ai_contracts", "ps_ai_contracts")]
+    assert all(ok for *_, ok in specs)
+    # The staggered estimators see the same spike: AI purchases jump the period after the first high unrest.
+    spikes = con.execute("""
+        SELECT spec, ci_low FROM event_study
+        WHERE outcome = 'ps_ai_contracts' AND rel_period = 1 AND spec <> 'aitocracy_distributed_lag'""").fetchall()
+    assert all(low > 0 for _, low in spikes)
 
 
 def test_rematerialising_a_partition_replaces_it(demo):
@@ -171,4 +189,5 @@ def test_materialisations_carry_metadata(demo):
     assert metadata["dagster/row_count"].value > 0
     assert "preset" in metadata and "date_range" in metadata and "| event_id |" in metadata["preview"].value
     plot = demo["instance"].get_latest_materialization_event(dg.AssetKey("event_study")).asset_materialization.metadata
-    assert plot["plot_ps_ai_contracts"].value.startswith("![ps_ai_contracts](data:image/png;base64,")
+    assert plot["plot_aitocracy_distributed_lag_ps_ai_contracts"].value.startswith(
+        "![aitocracy_distributed_lag ps_ai_contracts](data:image/png;base64,")

@@ -58,7 +58,7 @@ def test_demo_command_in_a_real_instance_is_reproducible(tmp_path):
     assert (first / ".dagster_home" / "history" / "runs.db").is_file()
     digests_a, digests_b = _table_digests(first / "data" / "warehouse.duckdb"), _table_digests(second / "data" / "warehouse.duckdb")
     assert len(digests_a) == 15 and digests_a == digests_b
-    figure = "data/figures/event_study_ps_ai_contracts.png"
+    figure = "data/figures/event_study_sun_abraham_first_high_unrest_ps_ai_contracts.png"
     assert (first / figure).read_bytes() == (second / figure).read_bytes()
     zips_a = sorted((first / "data/demo/gdelt").iterdir())
     assert [p.read_bytes() for p in zips_a] == [(second / "data/demo/gdelt" / p.name).read_bytes() for p in zips_a]

@@ -7,38 +7,51 @@ from dagster_duckdb import DuckDBResource
 from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL, warehouse_dir
 from pipeline.lib import warehouse as warehouse_lib
-from pipeline.lib.estimation.event_study import coefficient_plot_png, fit_event_study
+from pipeline.lib.estimation.event_study import SPEC_NAME, coefficient_plot_png, fit_event_study
+from pipeline.lib.estimation.staggered import fit_sun_abraham, fit_twfe
+
+ESTIMATORS = {
+    SPEC_NAME: lambda panel, outcome, leads, lags: fit_event_study(panel, outcome, range(-leads, lags + 1)),
+    "twfe_first_high_unrest": fit_twfe,
+    "sun_abraham_first_high_unrest": fit_sun_abraham,
+}
 
 
 class EventStudyConfig(dg.Config):
     outcomes: list[str] = ["ps_ai_contracts", "placebo_ai_contracts"]
-    leads: int = 2  # unrest up to this many periods after the outcome (pre-trend terms)
-    lags: int = 3  # unrest up to this many periods before the outcome
+    estimators: list[str] = list(ESTIMATORS)
+    leads: int = 2  # periods before unrest (pre-trend terms)
+    lags: int = 3  # periods after unrest
 
 
 @dg.asset(group_name="estimates", deps=["unrest_panel"], pool=WAREHOUSE_POOL,
-          description="AI-tocracy's distributed-lag event study (pyfixest): each outcome on standardised unrest at "
-                      "k = -leads..lags (k = outcome period - unrest period), region and period fixed effects, "
-                      "errors clustered by region. One row per outcome and k; a coefficient plot per outcome.")
+          description="Event studies of each outcome (pyfixest, errors clustered by region), k = outcome period - "
+                      "unrest period from -leads to lags: AI-tocracy's distributed lag of standardised unrest with "
+                      "region and period fixed effects; and, on the first high-unrest period, plain two-way fixed "
+                      "effects and Sun and Abraham's heterogeneity-robust estimator. One row per spec, outcome and k; "
+                      "a coefficient plot per spec and outcome.")
 def event_study(context: dg.AssetExecutionContext, config: EventStudyConfig, warehouse: DuckDBResource):
-    rel_periods = range(-config.leads, config.lags + 1)
+    unknown = [e for e in config.estimators if e not in ESTIMATORS]
+    if unknown:
+        raise dg.Failure(f"unknown estimator(s) {unknown}; known: {list(ESTIMATORS)}")
     figures = warehouse_dir(warehouse) / "figures"
     figures.mkdir(parents=True, exist_ok=True)
     with warehouse.get_connection() as con:
         panel = con.execute("SELECT * FROM unrest_panel ORDER BY region_id, period_start").pl()
         fits, plots = [], {}
-        for outcome in config.outcomes:
-            if outcome not in panel.columns:
-                raise dg.Failure(f"outcome {outcome!r} is not a column of unrest_panel")
-            coefficients = fit_event_study(panel, outcome, rel_periods)
-            png = coefficient_plot_png(coefficients, f"{outcome}: effect of unrest at event time k")
-            (figures / f"event_study_{outcome}.png").write_bytes(png)
-            plots[f"plot_{outcome}"] = dg.MetadataValue.md(
-                f"![{outcome}](data:image/png;base64,{base64.b64encode(png).decode()})")
-            context.log.info(f"event study of {outcome}: n_obs {coefficients['n_obs'][0]}")
-            fits.append(coefficients)
+        for spec in config.estimators:
+            for outcome in config.outcomes:
+                if outcome not in panel.columns:
+                    raise dg.Failure(f"outcome {outcome!r} is not a column of unrest_panel")
+                coefficients = ESTIMATORS[spec](panel, outcome, config.leads, config.lags)
+                png = coefficient_plot_png(coefficients, f"{outcome} ({spec})")
+                (figures / f"event_study_{spec}_{outcome}.png").write_bytes(png)
+                plots[f"plot_{spec}_{outcome}"] = dg.MetadataValue.md(
+                    f"![{spec} {outcome}](data:image/png;base64,{base64.b64encode(png).decode()})")
+                context.log.info(f"{spec} on {outcome}: n_obs {coefficients['n_obs'][0]}")
+                fits.append(coefficients)
         warehouse_lib.replace_table(con, "event_study", pl.concat(fits))
-        meta = table_metadata(con, "event_study", order_by="outcome, rel_period", preview_rows=20)
+        meta = table_metadata(con, "event_study", order_by="spec, outcome, rel_period", preview_rows=30)
     return dg.MaterializeResult(metadata={**meta, **plots, "figures_dir": str(figures)})
 
 
