@@ -1,0 +1,151 @@
+"""Benchmark: linking 3 million contracts to 10,000 unrest events and building the panel, beside pandas.
+
+    .venv/bin/python benchmarks/panel_link.py [--contracts 3000000] [--events 10000] [--regions 340]
+
+Generates (once, under benchmarks/.data/) a DuckDB file with `contracts` and `unrest_events` over 340
+prefectures and 28 quarters (2013-2019), then runs each method in a fresh process and reports time,
+peak memory and ratios. Both methods make the same link: each prefecture-quarter with unrest, joined
+to the same prefecture's contracts from 2 quarters before to 3 after (sql/panels/contract_windows.sql),
+and the balanced prefecture x quarter panel (sql/panels/unrest_panel.sql).
+
+  ours     the two SQL files in DuckDB (memory_limit 1 GB, as the pipeline runs them)
+  pandas   the same link as a notebook would write it: group events by prefecture-quarter, merge with all
+           contracts on prefecture, filter on the relative quarter; then the panel with groupby and reindex
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "benchmarks" / ".data"
+
+
+def generate(contracts: int, events: int, regions: int) -> Path:
+    path = DATA / f"link-{contracts}-{events}-{regions}.duckdb"
+    if path.is_file():
+        return path
+    import duckdb
+
+    DATA.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    con.execute("""
+        CREATE TABLE contracts AS
+        SELECT 'C' || i AS contract_id,
+               DATE '2013-01-01' + CAST(hash(i, 'day') % 2556 AS INTEGER) AS award_date,
+               CAST(110100 + (hash(i, 'region') % $regions) * 100 AS VARCHAR) AS buyer_region_id,
+               'prefecture' AS buyer_region_level,
+               hash(i, 'ai') % 10 = 0 AS is_ai,
+               hash(i, 'ps') % 3 = 0 AS is_public_security_buyer,
+               (hash(i, 'ai') % 10 = 0) AND (hash(i, 'ps') % 3 = 0) AS is_public_security_ai,
+               CAST(1000 + hash(i, 'amount') % 100000 AS DECIMAL(18, 2)) AS amount,
+               'CNY' AS currency,
+               false AS is_duplicate
+        FROM range($contracts) AS t(i)""", {"contracts": contracts, "regions": regions})
+    con.execute("""
+        CREATE TABLE unrest_events AS
+        SELECT i AS event_id,
+               DATE '2013-01-01' + CAST(hash(i, 'eday') % 2556 AS INTEGER) AS event_date,
+               CAST(110100 + (hash(i, 'eregion') % $regions) * 100 AS VARCHAR) AS prefecture_id
+        FROM range($events) AS t(i)""", {"events": events, "regions": regions})
+    con.close()
+    return path
+
+
+def run_ours(path: Path) -> int:
+    import duckdb
+
+    from pipeline.lib import sql, warehouse
+
+    con = duckdb.connect(str(path), config=warehouse.SETTINGS)
+    sql.run(con, "panels/contract_windows", {"period": "quarter", "periods_before": 2, "periods_after": 3})
+    sql.run(con, "panels/unrest_panel", {"period": "quarter", "start": None, "end": None})
+    pairs = con.execute("SELECT count(*) FROM contract_windows").fetchone()[0]
+    con.close()
+    return pairs
+
+
+def run_pandas(path: Path) -> int:
+    import duckdb
+    import pandas as pd
+
+    con = duckdb.connect(str(path), read_only=True)
+    contracts = con.execute("SELECT * FROM contracts").df()
+    events = con.execute("SELECT * FROM unrest_events").df()
+    con.close()
+    started = time.perf_counter()
+
+    def quarter_index(dates):
+        dates = pd.to_datetime(dates)
+        return dates.dt.year * 4 + (dates.dt.month - 1) // 3
+
+    events["q"] = quarter_index(events["event_date"])
+    unrest = events.groupby(["prefecture_id", "q"]).size().rename("unrest_events").reset_index()
+    contracts["q"] = quarter_index(contracts["award_date"])
+    pairs = unrest.merge(contracts, left_on="prefecture_id", right_on="buyer_region_id")
+    pairs["rel_period"] = pairs["q_y"] - pairs["q_x"]
+    windows = pairs[(pairs["rel_period"] >= -2) & (pairs["rel_period"] <= 3)]
+    regions = pd.Index(sorted(set(contracts["buyer_region_id"]) | set(events["prefecture_id"])), name="region_id")
+    quarters = pd.RangeIndex(contracts["q"].min(), contracts["q"].max() + 1, name="q")
+    grid = pd.MultiIndex.from_product([regions, quarters])
+    flows = contracts.groupby(["buyer_region_id", "q"]).agg(
+        contracts_total=("contract_id", "size"), ps_ai_contracts=("is_public_security_ai", "sum"))
+    panel = flows.reindex(grid, fill_value=0)
+    panel["unrest_count"] = unrest.set_index(["prefecture_id", "q"])["unrest_events"].reindex(grid, fill_value=0)
+    panel["ps_ai_contracts_cum"] = panel.groupby(level=0)["ps_ai_contracts"].cumsum()
+    print(json.dumps({"pandas_compute_seconds": time.perf_counter() - started}), file=sys.stderr)
+    return len(windows)
+
+
+METHODS = {"ours": run_ours, "pandas": run_pandas}
+
+
+def child(method: str, path: str) -> None:
+    import duckdb  # noqa: F401
+    import pandas  # noqa: F401
+
+    import pipeline.lib.sql  # noqa: F401
+
+    started = time.perf_counter()
+    pairs = METHODS[method](Path(path))
+    print(json.dumps({"seconds": time.perf_counter() - started, "pairs": pairs,
+                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--contracts", type=int, default=3_000_000)
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--regions", type=int, default=340)
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    path = generate(args.contracts, args.events, args.regions)
+    print(f"{args.contracts:,} contracts, {args.events:,} events, {args.regions} prefectures")
+    results = {}
+    for method in METHODS:
+        # Each method works on its own copy, so that one's tables do not change the other's input.
+        copy = path.with_name(f"{path.stem}-{method}.duckdb")
+        copy.write_bytes(path.read_bytes())
+        out = subprocess.run([sys.executable, __file__, "--child", method, str(copy)], capture_output=True,
+                             text=True, check=True, cwd=ROOT)
+        results[method] = json.loads(out.stdout.strip().splitlines()[-1])
+        extra = out.stderr.strip().splitlines()[-1] if method == "pandas" and out.stderr.strip() else ""
+        r = results[method]
+        print(f"  {method:7s} {r['seconds']:7.2f} s   peak {r['peak_mb']:6.0f} MB   {r['pairs']:,} pairs  {extra}",
+              flush=True)
+        copy.unlink()
+    print(f"pandas / ours: {results['pandas']['seconds'] / results['ours']['seconds']:.1f}x time, "
+          f"{results['pandas']['peak_mb'] / results['ours']['peak_mb']:.1f}x memory")
+
+
+if __name__ == "__main__":
+    main()
