@@ -60,5 +60,8 @@ def test_demo_command_in_a_real_instance_is_reproducible(tmp_path):
     assert len(digests_a) == 15 and digests_a == digests_b
     figure = "data/figures/event_study_sun_abraham_first_high_unrest_ps_ai_contracts.png"
     assert (first / figure).read_bytes() == (second / figure).read_bytes()
+    # The exports a paper cites, and their manifests, are byte-identical too.
+    for name in ("unrest_panel.parquet", "unrest_panel.manifest.json", "event_study.parquet", "event_study.manifest.json"):
+        assert (first / "data/exports" / name).read_bytes() == (second / "data/exports" / name).read_bytes(), name
     zips_a = sorted((first / "data/demo/gdelt").iterdir())
     assert [p.read_bytes() for p in zips_a] == [(second / "data/demo/gdelt" / p.name).read_bytes() for p in zips_a]

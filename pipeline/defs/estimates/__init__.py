@@ -7,8 +7,13 @@ from dagster_duckdb import DuckDBResource
 from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL, warehouse_dir
 from pipeline.lib import warehouse as warehouse_lib
-from pipeline.lib.estimation.event_study import SPEC_NAME, coefficient_plot_png, fit_event_study
+from pipeline.lib.estimation.event_study import (
+    SPEC_NAME,
+    coefficient_plot_png,
+    fit_event_study,
+)
 from pipeline.lib.estimation.staggered import fit_sun_abraham, fit_twfe
+from pipeline.lib.exports import export_with_manifest
 
 ESTIMATORS = {
     SPEC_NAME: lambda panel, outcome, leads, lags: fit_event_study(panel, outcome, range(-leads, lags + 1)),
@@ -51,8 +56,11 @@ def event_study(context: dg.AssetExecutionContext, config: EventStudyConfig, war
                 context.log.info(f"{spec} on {outcome}: n_obs {coefficients['n_obs'][0]}")
                 fits.append(coefficients)
         warehouse_lib.replace_table(con, "event_study", pl.concat(fits))
+        manifest = export_with_manifest(con, "event_study", warehouse_dir(warehouse) / "exports", ["unrest_panel"],
+                                        config.model_dump())
         meta = table_metadata(con, "event_study", order_by="spec, outcome, rel_period", preview_rows=30)
-    return dg.MaterializeResult(metadata={**meta, **plots, "figures_dir": str(figures)})
+    return dg.MaterializeResult(metadata={**meta, **plots, "figures_dir": str(figures),
+                                          "manifest": dg.MetadataValue.json(manifest)})
 
 
 defs = dg.Definitions(assets=[event_study])

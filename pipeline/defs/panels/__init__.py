@@ -4,8 +4,9 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipeline.defs.metadata import table_metadata
-from pipeline.defs.resources import WAREHOUSE_POOL
+from pipeline.defs.resources import WAREHOUSE_POOL, warehouse_dir
 from pipeline.lib import sql
+from pipeline.lib.exports import export_with_manifest
 
 
 class WindowConfig(dg.Config):
@@ -45,10 +46,13 @@ def contract_windows(config: WindowConfig, warehouse: DuckDBResource) -> dg.Mate
 def unrest_panel(config: PanelConfig, warehouse: DuckDBResource):
     with warehouse.get_connection() as con:
         sql.run(con, "panels/unrest_panel", config.model_dump())
+        manifest = export_with_manifest(con, "unrest_panel", warehouse_dir(warehouse) / "exports",
+                                        ["unrest_events", "contracts"], config.model_dump())
         check = sql.run(con, "panels/unrest_panel_check", {"period": config.period}).fetchone()
         meta = table_metadata(con, "unrest_panel", order_by="region_id, period_start", date_column="period_start")
     rows, regions, periods, distinct_cells, unrest_panel_sum, unrest_source, ps_panel, ps_source = check
-    yield dg.MaterializeResult(metadata={**meta, "regions": regions, "periods": periods, "period": config.period})
+    yield dg.MaterializeResult(metadata={**meta, "regions": regions, "periods": periods, "period": config.period,
+                                         "manifest": dg.MetadataValue.json(manifest)})
     yield dg.AssetCheckResult(
         check_name="balanced_and_complete",
         passed=rows == regions * periods == distinct_cells and unrest_panel_sum == unrest_source and ps_panel == ps_source,
