@@ -46,7 +46,8 @@ def generate(contracts: int, events: int, regions: int) -> Path:
                (hash(i, 'ai') % 10 = 0) AND (hash(i, 'ps') % 3 = 0) AS is_public_security_ai,
                CAST(1000 + hash(i, 'amount') % 100000 AS DECIMAL(18, 2)) AS amount,
                'CNY' AS currency,
-               false AS is_duplicate
+               false AS is_duplicate,
+               CASE hash(i, 'ps') % 3 WHEN 0 THEN 'public_security' WHEN 1 THEN 'hospital' END AS buyer_sector
         FROM range($contracts) AS t(i)""", {"contracts": contracts, "regions": regions})
     con.execute("""
         CREATE TABLE unrest_events AS

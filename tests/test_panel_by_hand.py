@@ -33,7 +33,7 @@ def con():
         CREATE TABLE contracts (contract_id VARCHAR, award_date DATE, buyer_region_id VARCHAR,
             is_public_security_ai BOOLEAN, buyer_region_level VARCHAR DEFAULT 'prefecture', is_ai BOOLEAN,
             is_public_security_buyer BOOLEAN DEFAULT true, amount DECIMAL(18, 2) DEFAULT 10, currency VARCHAR DEFAULT 'CNY',
-            is_duplicate BOOLEAN DEFAULT false)""")
+            is_duplicate BOOLEAN DEFAULT false, buyer_sector VARCHAR DEFAULT 'public_security')""")
     for contract_id, day, region, ps_ai in CONTRACTS:
         connection.execute(
             "INSERT INTO contracts (contract_id, award_date, buyer_region_id, is_public_security_ai, is_ai) "

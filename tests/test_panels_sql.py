@@ -34,6 +34,7 @@ def con():
     """)
     connection.execute("ALTER TABLE contracts ADD COLUMN currency VARCHAR DEFAULT 'CNY'")
     connection.execute("ALTER TABLE contracts ADD COLUMN is_duplicate BOOLEAN DEFAULT false")
+    connection.execute("ALTER TABLE contracts ADD COLUMN buyer_sector VARCHAR DEFAULT 'public_security'")
     # The award 'a' published a second time: kept in contracts, counted nowhere.
     connection.execute("INSERT INTO contracts SELECT * REPLACE ('a' || '-again' AS contract_id, true AS is_duplicate) "
                        "FROM contracts WHERE contract_id = 'a'")

@@ -4,7 +4,8 @@
 --            since outcomes outside the contract data are unknown, not zero).
 -- Unrest: counts, standardised over all region-periods of the panel (z), and a high-unrest flag
 -- (count above the panel mean plus one standard deviation). Outcomes: contract flows per period
--- and the cumulative count of public-security AI contracts since the panel start.
+-- and the cumulative count of public-security AI contracts since the panel start; the placebo outcomes
+-- are AI bought by other buyers, and by banks, hospitals and schools (buyer_sector).
 CREATE OR REPLACE TABLE unrest_panel AS
 WITH contract_periods AS (
     SELECT buyer_region_id AS region_id, date_trunc($period, award_date)::DATE AS period_start, *
@@ -42,7 +43,10 @@ contract_counts AS (
            count(*) FILTER (WHERE is_ai) AS ai_contracts,
            count(*) FILTER (WHERE is_public_security_ai) AS ps_ai_contracts,
            coalesce(sum(amount) FILTER (WHERE is_public_security_ai), 0) AS ps_ai_amount,
-           count(*) FILTER (WHERE is_ai AND NOT is_public_security_buyer) AS placebo_ai_contracts
+           count(*) FILTER (WHERE is_ai AND NOT is_public_security_buyer) AS placebo_ai_contracts,
+           count(*) FILTER (WHERE is_ai AND buyer_sector = 'bank') AS bank_ai_contracts,
+           count(*) FILTER (WHERE is_ai AND buyer_sector = 'hospital') AS hospital_ai_contracts,
+           count(*) FILTER (WHERE is_ai AND buyer_sector = 'education') AS education_ai_contracts
     FROM contract_periods
     GROUP BY ALL
 ),
@@ -53,7 +57,10 @@ grid AS (
            coalesce(c.ai_contracts, 0) AS ai_contracts,
            coalesce(c.ps_ai_contracts, 0) AS ps_ai_contracts,
            coalesce(c.ps_ai_amount, 0) AS ps_ai_amount,
-           coalesce(c.placebo_ai_contracts, 0) AS placebo_ai_contracts
+           coalesce(c.placebo_ai_contracts, 0) AS placebo_ai_contracts,
+           coalesce(c.bank_ai_contracts, 0) AS bank_ai_contracts,
+           coalesce(c.hospital_ai_contracts, 0) AS hospital_ai_contracts,
+           coalesce(c.education_ai_contracts, 0) AS education_ai_contracts
     FROM panel_regions AS r
     CROSS JOIN periods AS p
     LEFT JOIN unrest_counts AS u USING (region_id, period_start)
@@ -83,6 +90,9 @@ SELECT
     ps_ai_contracts,
     ps_ai_amount,
     sum(ps_ai_contracts) OVER (PARTITION BY region_id ORDER BY period_start) AS ps_ai_contracts_cum,
-    placebo_ai_contracts
+    placebo_ai_contracts,
+    bank_ai_contracts,
+    hospital_ai_contracts,
+    education_ai_contracts
 FROM grid, unrest_stats
 ORDER BY region_id, period_start;

@@ -23,7 +23,9 @@ ESTIMATORS = {
 
 
 class EventStudyConfig(dg.Config):
-    outcomes: list[str] = ["ps_ai_contracts", "placebo_ai_contracts"]
+    # Public-security AI, and the placebo path: AI bought by other buyers, by banks, hospitals and schools.
+    outcomes: list[str] = ["ps_ai_contracts", "placebo_ai_contracts", "bank_ai_contracts", "hospital_ai_contracts",
+                           "education_ai_contracts"]
     estimators: list[str] = list(ESTIMATORS)
     leads: int = 2  # periods before unrest (pre-trend terms)
     lags: int = 3  # periods after unrest
@@ -43,11 +45,16 @@ def event_study(context: dg.AssetExecutionContext, config: EventStudyConfig, war
     figures.mkdir(parents=True, exist_ok=True)
     with warehouse.get_connection() as con:
         panel = con.execute("SELECT * FROM unrest_panel ORDER BY region_id, period_start").pl()
+        missing = [o for o in config.outcomes if o not in panel.columns]
+        if missing:
+            raise dg.Failure(f"outcome(s) {missing} are not columns of unrest_panel")
+        # An outcome that never varies has nothing to estimate (a sector with no AI purchases at all).
+        constant = [o for o in config.outcomes if panel[o].n_unique() <= 1]
+        for outcome in constant:
+            context.log.warning(f"{outcome} is constant in the panel: not estimated")
         fits, plots = [], {}
         for spec in config.estimators:
-            for outcome in config.outcomes:
-                if outcome not in panel.columns:
-                    raise dg.Failure(f"outcome {outcome!r} is not a column of unrest_panel")
+            for outcome in (o for o in config.outcomes if o not in constant):
                 coefficients = ESTIMATORS[spec](panel, outcome, config.leads, config.lags)
                 png = coefficient_plot_png(coefficients, f"{outcome} ({spec})")
                 (figures / f"event_study_{spec}_{outcome}.png").write_bytes(png)
@@ -60,6 +67,7 @@ def event_study(context: dg.AssetExecutionContext, config: EventStudyConfig, war
                                         config.model_dump())
         meta = table_metadata(con, "event_study", order_by="spec, outcome, rel_period", preview_rows=30)
     return dg.MaterializeResult(metadata={**meta, **plots, "figures_dir": str(figures),
+                                          "outcomes_not_estimated": dg.MetadataValue.json(constant),
                                           "manifest": dg.MetadataValue.json(manifest)})
 
 
