@@ -53,7 +53,9 @@ def generate(contracts: int, events: int, regions: int) -> Path:
         CREATE TABLE unrest_events AS
         SELECT i AS event_id,
                DATE '2013-01-01' + CAST(hash(i, 'eday') % 2556 AS INTEGER) AS event_date,
-               CAST(110100 + (hash(i, 'eregion') % $regions) * 100 AS VARCHAR) AS prefecture_id
+               CAST(110100 + (hash(i, 'eregion') % $regions) * 100 AS VARCHAR) AS prefecture_id,
+               NULL::VARCHAR AS province_id,
+               'CHN' AS country_id
         FROM range($events) AS t(i)""", {"events": events, "regions": regions})
     con.close()
     return path
@@ -66,7 +68,7 @@ def run_ours(path: Path) -> int:
 
     con = duckdb.connect(str(path), config=warehouse.SETTINGS)
     sql.run(con, "panels/contract_windows", {"period": "quarter", "periods_before": 2, "periods_after": 3})
-    sql.run(con, "panels/unrest_panel", {"period": "quarter", "start": None, "end": None})
+    sql.run(con, "panels/unrest_panel", {"level": "prefecture", "period": "quarter", "start": None, "end": None})
     pairs = con.execute("SELECT count(*) FROM contract_windows").fetchone()[0]
     con.close()
     return pairs

@@ -27,8 +27,10 @@ CONTRACTS = [  # id, award date, region, public-security AI
 @pytest.fixture
 def con():
     connection = duckdb.connect()
-    connection.execute("CREATE TABLE unrest_events (event_id INT, event_date DATE, prefecture_id VARCHAR)")
-    connection.executemany("INSERT INTO unrest_events VALUES (?, ?, ?)", UNREST)
+    connection.execute("CREATE TABLE unrest_events (event_id INT, event_date DATE, prefecture_id VARCHAR, "
+                       "province_id VARCHAR, country_id VARCHAR DEFAULT 'CHN')")
+    connection.executemany("INSERT INTO unrest_events (event_id, event_date, prefecture_id, province_id) "
+                           "VALUES (?, ?, ?, left(?, 2) || '0000')", [(*u, u[2]) for u in UNREST])
     connection.execute("""
         CREATE TABLE contracts (contract_id VARCHAR, award_date DATE, buyer_region_id VARCHAR,
             is_public_security_ai BOOLEAN, buyer_region_level VARCHAR DEFAULT 'prefecture', is_ai BOOLEAN,
@@ -52,7 +54,8 @@ def test_windows_have_the_exact_relative_periods(con):
 
 
 def test_every_cell_of_the_panel(con):
-    sql.run(con, "panels/unrest_panel", {"period": "quarter", "start": "2019-01-01", "end": "2020-12-31"})
+    sql.run(con, "panels/unrest_panel", {"level": "prefecture", "period": "quarter", "start": "2019-01-01",
+                                         "end": "2020-12-31"})
     cells = {(r, p): (u, t, ps, cum) for r, p, u, t, ps, cum in con.execute(
         "SELECT region_id, period_label, unrest_count, contracts_total, ps_ai_contracts, ps_ai_contracts_cum "
         "FROM unrest_panel").fetchall()}

@@ -13,11 +13,11 @@ def con():
     connection = duckdb.connect()
     connection.execute("""
         CREATE TABLE unrest_events AS SELECT * FROM (VALUES
-            (1, DATE '2019-04-01', '440100', 'prefecture'),   -- first day of 2019Q2
-            (2, DATE '2019-06-30', '440100', 'prefecture'),   -- last day of 2019Q2
-            (3, DATE '2019-07-01', '430100', 'prefecture'),   -- 2019Q3
-            (4, DATE '2019-05-05', NULL, 'province')          -- province-level: in no prefecture panel
-        ) AS t(event_id, event_date, prefecture_id, geo_level)
+            (1, DATE '2019-04-01', '440100', '440000', 'prefecture'),   -- first day of 2019Q2
+            (2, DATE '2019-06-30', '440100', '440000', 'prefecture'),   -- last day of 2019Q2
+            (3, DATE '2019-07-01', '430100', '430000', 'prefecture'),   -- 2019Q3
+            (4, DATE '2019-05-05', NULL, '440000', 'province')          -- province-level: in no prefecture panel
+        ) AS t(event_id, event_date, prefecture_id, province_id, geo_level)
     """)
     connection.execute("""
         CREATE TABLE contracts AS SELECT * FROM (VALUES
@@ -35,6 +35,7 @@ def con():
     connection.execute("ALTER TABLE contracts ADD COLUMN currency VARCHAR DEFAULT 'CNY'")
     connection.execute("ALTER TABLE contracts ADD COLUMN is_duplicate BOOLEAN DEFAULT false")
     connection.execute("ALTER TABLE contracts ADD COLUMN buyer_sector VARCHAR DEFAULT 'public_security'")
+    connection.execute("ALTER TABLE unrest_events ADD COLUMN country_id VARCHAR DEFAULT 'CHN'")
     # The award 'a' published a second time: kept in contracts, counted nowhere.
     connection.execute("INSERT INTO contracts SELECT * REPLACE ('a' || '-again' AS contract_id, true AS is_duplicate) "
                        "FROM contracts WHERE contract_id = 'a'")
@@ -57,7 +58,7 @@ def test_contract_windows_relative_periods(con):
 
 
 def test_unrest_panel_cells(con):
-    sql.run(con, "panels/unrest_panel", {"period": "quarter", "start": None, "end": None})
+    sql.run(con, "panels/unrest_panel", {"level": "prefecture", "period": "quarter", "start": None, "end": None})
     panel = con.execute("""
         SELECT region_id, period_label, unrest_count, contracts_total, ps_ai_contracts, ps_ai_amount,
                ps_ai_contracts_cum, placebo_ai_contracts
@@ -75,12 +76,27 @@ def test_unrest_panel_cells(con):
     z = dict(((r, p), v) for r, p, v in con.execute("SELECT region_id, period_label, unrest_z FROM unrest_panel").fetchall())
     # 3 unrest events over 21 cells: mean 1/7.
     assert z[("440100", "2019Q2")] > z[("430100", "2019Q3")] > 0 > z[("420100", "2019Q1")]
-    check = sql.run(con, "panels/unrest_panel_check", {"period": "quarter"}).fetchone()
+    check = sql.run(con, "panels/unrest_panel_check", {"period": "quarter", "level": "prefecture"}).fetchone()
     assert check == (21, 3, 7, 21, 3, 3, 6, 6)
 
 
 def test_unrest_panel_explicit_span_and_month_periods(con):
-    sql.run(con, "panels/unrest_panel", {"period": "month", "start": "2019-04-15", "end": "2019-07-31"})
+    sql.run(con, "panels/unrest_panel", {"level": "prefecture", "period": "month", "start": "2019-04-15",
+                                         "end": "2019-07-31"})
     labels = [r[0] for r in con.execute("SELECT DISTINCT period_label FROM unrest_panel ORDER BY 1").fetchall()]
     assert labels == ["2019-04", "2019-05", "2019-06", "2019-07"]
     assert con.execute("SELECT sum(unrest_count) FROM unrest_panel").fetchone()[0] == 3
+
+
+def test_province_and_country_panels_count_what_lies_below_them(con):
+    sql.run(con, "panels/unrest_panel", {"level": "province", "period": "quarter", "start": None, "end": None})
+    provinces = {(r, p): (u, ps) for r, p, u, ps in con.execute(
+        "SELECT region_id, period_label, unrest_count, ps_ai_contracts FROM unrest_panel").fetchall()}
+    assert {r for r, _ in provinces} == {"440000", "430000", "420000"}
+    assert provinces[("440000", "2019Q2")] == (3, 0)  # two prefecture events and the province-level one
+    assert provinces[("440000", "2019Q1")] == (0, 1)  # Guangzhou's contract a counts in Guangdong
+    assert sql.run(con, "panels/unrest_panel_check", {"period": "quarter", "level": "province"}).fetchone()[4:6] == (4, 4)
+    sql.run(con, "panels/unrest_panel", {"level": "country", "period": "quarter", "start": None, "end": None})
+    country = con.execute("SELECT DISTINCT region_id FROM unrest_panel").fetchall()
+    assert country == [("CHN",)]
+    assert con.execute("SELECT sum(unrest_count), sum(ps_ai_contracts) FROM unrest_panel").fetchone() == (4, 6)

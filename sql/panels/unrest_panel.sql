@@ -1,5 +1,6 @@
--- unrest_panel: a balanced region x period panel at prefecture level.
---   regions: every prefecture with a prefecture-level contract or a prefecture-placed unrest event;
+-- unrest_panel: a balanced region x period panel at $level (prefecture, province or country).
+--   regions: every region of that level with a contract or an unrest event placed at that level or below
+--            (a prefecture's contracts and events count in its province: GB/T 2260 codes nest, 440100 in 440000);
 --   periods: every $period from $start to $end (defaults: the first and last period with a contract,
 --            since outcomes outside the contract data are unknown, not zero).
 -- Unrest: counts, standardised over all region-periods of the panel (z), and a high-unrest flag
@@ -8,19 +9,32 @@
 -- are AI bought by other buyers, and by banks, hospitals and schools (buyer_sector).
 CREATE OR REPLACE TABLE unrest_panel AS
 WITH contract_periods AS (
-    SELECT buyer_region_id AS region_id, date_trunc($period, award_date)::DATE AS period_start, *
+    SELECT CASE
+               WHEN $level = 'prefecture' AND buyer_region_level = 'prefecture' THEN buyer_region_id
+               WHEN $level = 'province' AND buyer_region_level IN ('prefecture', 'province')
+                   THEN left(buyer_region_id, 2) || '0000'
+               WHEN $level = 'country' AND buyer_region_level IN ('prefecture', 'province') THEN 'CHN'
+               WHEN $level = 'country' AND buyer_region_level = 'country' THEN buyer_region_id
+           END AS region_id,
+           date_trunc($period, award_date)::DATE AS period_start, *
     FROM contracts
-    WHERE buyer_region_level = 'prefecture' AND NOT is_duplicate
+    WHERE NOT is_duplicate
+),
+contract_periods_at_level AS (
+    SELECT * FROM contract_periods WHERE region_id IS NOT NULL
 ),
 unrest_periods AS (
-    SELECT prefecture_id AS region_id, date_trunc($period, event_date)::DATE AS period_start
+    SELECT CASE $level WHEN 'prefecture' THEN prefecture_id WHEN 'province' THEN province_id ELSE country_id END
+               AS region_id,
+           date_trunc($period, event_date)::DATE AS period_start
     FROM unrest_events
-    WHERE prefecture_id IS NOT NULL
+    WHERE CASE $level WHEN 'prefecture' THEN prefecture_id WHEN 'province' THEN province_id ELSE country_id END
+          IS NOT NULL
 ),
 bounds AS (
     SELECT coalesce(date_trunc($period, $start::DATE)::DATE, min(period_start)) AS first_period,
            coalesce(date_trunc($period, $end::DATE)::DATE, max(period_start)) AS last_period
-    FROM contract_periods
+    FROM contract_periods_at_level
 ),
 periods AS (
     SELECT unnest(generate_series(
@@ -30,7 +44,7 @@ periods AS (
     FROM bounds
 ),
 panel_regions AS (
-    SELECT region_id FROM contract_periods
+    SELECT region_id FROM contract_periods_at_level
     UNION
     SELECT region_id FROM unrest_periods
 ),
@@ -47,7 +61,7 @@ contract_counts AS (
            count(*) FILTER (WHERE is_ai AND buyer_sector = 'bank') AS bank_ai_contracts,
            count(*) FILTER (WHERE is_ai AND buyer_sector = 'hospital') AS hospital_ai_contracts,
            count(*) FILTER (WHERE is_ai AND buyer_sector = 'education') AS education_ai_contracts
-    FROM contract_periods
+    FROM contract_periods_at_level
     GROUP BY ALL
 ),
 grid AS (

@@ -1,5 +1,5 @@
 -- Proof that unrest_panel is balanced and loses nothing inside its span: cell counts, and the
--- totals of prefecture-placed unrest events and public-security AI contracts in the span.
+-- totals of unrest events placed at $level and of public-security AI contracts at or below it in the span.
 WITH span AS (
     SELECT min(period_start) AS first_period, max(period_start) AS last_period FROM unrest_panel
 ),
@@ -11,9 +11,12 @@ SELECT
     (SELECT count(*) FROM (SELECT DISTINCT region_id, period_start FROM unrest_panel)) AS distinct_cells,
     (SELECT coalesce(sum(unrest_count), 0) FROM unrest_panel) AS unrest_in_panel,
     (SELECT count(*) FROM unrest_events, span
-      WHERE prefecture_id IS NOT NULL
+      WHERE CASE $level WHEN 'prefecture' THEN prefecture_id WHEN 'province' THEN province_id ELSE country_id END
+            IS NOT NULL
         AND date_trunc($period, event_date) BETWEEN first_period AND last_period) AS unrest_in_span,
     (SELECT coalesce(sum(ps_ai_contracts), 0) FROM unrest_panel) AS ps_ai_in_panel,
     (SELECT count(*) FROM contracts, span
-      WHERE is_public_security_ai AND buyer_region_level = 'prefecture' AND NOT is_duplicate
+      WHERE is_public_security_ai AND NOT is_duplicate
+        AND (buyer_region_level = 'prefecture' OR ($level <> 'prefecture' AND buyer_region_level = 'province')
+             OR ($level = 'country' AND buyer_region_level = 'country'))
         AND date_trunc($period, award_date) BETWEEN first_period AND last_period) AS ps_ai_in_span;

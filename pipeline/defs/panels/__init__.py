@@ -16,6 +16,7 @@ class WindowConfig(dg.Config):
 
 
 class PanelConfig(dg.Config):
+    level: Literal["prefecture", "province", "country"] = "prefecture"
     period: Literal["month", "quarter", "year"] = "quarter"
     start: str | None = None  # first period (YYYY-MM-DD); default: first period with a contract
     end: str | None = None  # last period; default: last period with a contract
@@ -48,10 +49,11 @@ def unrest_panel(config: PanelConfig, warehouse: DuckDBResource):
         sql.run(con, "panels/unrest_panel", config.model_dump())
         manifest = export_with_manifest(con, "unrest_panel", warehouse_dir(warehouse) / "exports",
                                         ["unrest_events", "contracts"], config.model_dump())
-        check = sql.run(con, "panels/unrest_panel_check", {"period": config.period}).fetchone()
+        check = sql.run(con, "panels/unrest_panel_check", {"period": config.period, "level": config.level}).fetchone()
         meta = table_metadata(con, "unrest_panel", order_by="region_id, period_start", date_column="period_start")
     rows, regions, periods, distinct_cells, unrest_panel_sum, unrest_source, ps_panel, ps_source = check
     yield dg.MaterializeResult(metadata={**meta, "regions": regions, "periods": periods, "period": config.period,
+                                         "level": config.level,
                                          "manifest": dg.MetadataValue.json(manifest)})
     yield dg.AssetCheckResult(
         check_name="balanced_and_complete",
