@@ -68,7 +68,8 @@ def run_ours(path: Path) -> int:
 
     con = duckdb.connect(str(path), config=warehouse.SETTINGS)
     sql.run(con, "panels/contract_windows", {"period": "quarter", "periods_before": 2, "periods_after": 3})
-    sql.run(con, "panels/unrest_panel", {"level": "prefecture", "period": "quarter", "start": None, "end": None})
+    sql.run(con, "panels/unrest_panel", {"level": "prefecture", "period": "quarter", "start": None, "end": None,
+                                         "high_unrest_rule": "mean_plus_sd", "high_unrest_percentile": 0.9})
     pairs = con.execute("SELECT count(*) FROM contract_windows").fetchone()[0]
     con.close()
     return pairs

@@ -55,7 +55,8 @@ def test_windows_have_the_exact_relative_periods(con):
 
 def test_every_cell_of_the_panel(con):
     sql.run(con, "panels/unrest_panel", {"level": "prefecture", "period": "quarter", "start": "2019-01-01",
-                                         "end": "2020-12-31"})
+                                         "end": "2020-12-31", "high_unrest_rule": "mean_plus_sd",
+                                         "high_unrest_percentile": 0.9})
     cells = {(r, p): (u, t, ps, cum) for r, p, u, t, ps, cum in con.execute(
         "SELECT region_id, period_label, unrest_count, contracts_total, ps_ai_contracts, ps_ai_contracts_cum "
         "FROM unrest_panel").fetchall()}
@@ -70,3 +71,15 @@ def test_every_cell_of_the_panel(con):
     z = dict(((r, p), v) for r, p, v in con.execute("SELECT region_id, period_label, unrest_z FROM unrest_panel").fetchall())
     mean, sd = 3 / 24, ((4 + 1 - 24 * (3 / 24) ** 2) / 23) ** 0.5
     assert z[(A, "2019Q3")] == pytest.approx((2 - mean) / sd) and z[(C, "2019Q1")] == pytest.approx(-mean / sd)
+
+
+@pytest.mark.parametrize("rule, percentile, flagged", [
+    ("mean_plus_sd", 0.9, {(A, "2019Q3"), (B, "2020Q1")}),  # mean 0.125 + sd 0.448 = 0.573: both cells with unrest
+    ("above_median", 0.9, {(A, "2019Q3"), (B, "2020Q1")}),  # the median is 0: any unrest
+    ("above_percentile", 0.95, {(A, "2019Q3")}),  # the 95th percentile of the 24 cells is 1
+])
+def test_high_unrest_rules(con, rule, percentile, flagged):
+    sql.run(con, "panels/unrest_panel", {"level": "prefecture", "period": "quarter", "start": "2019-01-01",
+                                         "end": "2020-12-31", "high_unrest_rule": rule,
+                                         "high_unrest_percentile": percentile})
+    assert set(con.execute("SELECT region_id, period_label FROM unrest_panel WHERE high_unrest").fetchall()) == flagged

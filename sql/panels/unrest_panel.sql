@@ -3,8 +3,9 @@
 --            (a prefecture's contracts and events count in its province: GB/T 2260 codes nest, 440100 in 440000);
 --   periods: every $period from $start to $end (defaults: the first and last period with a contract,
 --            since outcomes outside the contract data are unknown, not zero).
--- Unrest: counts, standardised over all region-periods of the panel (z), and a high-unrest flag
--- (count above the panel mean plus one standard deviation). Outcomes: contract flows per period
+-- Unrest: counts, standardised over all region-periods of the panel (z), and a high-unrest flag by
+-- $high_unrest_rule: above the panel mean plus one standard deviation (mean_plus_sd), above the median
+-- (above_median), or above the $high_unrest_percentile quantile (above_percentile). Outcomes: contract flows per period
 -- and the cumulative count of public-security AI contracts since the panel start; the placebo outcomes
 -- are AI bought by other buyers, and by banks, hospitals and schools (buyer_sector).
 CREATE OR REPLACE TABLE unrest_panel AS
@@ -85,7 +86,9 @@ grid AS (
 unrest_stats AS (
     SELECT sum(unrest_count)::DOUBLE / count(*) AS mean,
            sqrt((count(*) * sum(unrest_count * unrest_count) - sum(unrest_count) * sum(unrest_count))::DOUBLE
-                / (count(*) * (count(*) - 1))) AS sd
+                / (count(*) * (count(*) - 1))) AS sd,
+           quantile_disc(unrest_count, 0.5) AS median,
+           quantile_disc(unrest_count, $high_unrest_percentile) AS percentile
     FROM grid
 )
 SELECT
@@ -98,7 +101,11 @@ SELECT
     END AS period_label,
     unrest_count,
     (unrest_count - mean) / nullif(sd, 0) AS unrest_z,
-    unrest_count > mean + sd AS high_unrest,
+    CASE $high_unrest_rule
+        WHEN 'above_median' THEN unrest_count > median
+        WHEN 'above_percentile' THEN unrest_count > percentile
+        ELSE unrest_count > mean + sd
+    END AS high_unrest,
     contracts_total,
     ai_contracts,
     ps_ai_contracts,

@@ -18,6 +18,8 @@ class WindowConfig(dg.Config):
 class PanelConfig(dg.Config):
     level: Literal["prefecture", "province", "country"] = "prefecture"
     period: Literal["month", "quarter", "year"] = "quarter"
+    high_unrest_rule: Literal["mean_plus_sd", "above_median", "above_percentile"] = "mean_plus_sd"
+    high_unrest_percentile: float = 0.9  # for above_percentile
     start: str | None = None  # first period (YYYY-MM-DD); default: first period with a contract
     end: str | None = None  # last period; default: last period with a contract
 
