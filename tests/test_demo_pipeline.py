@@ -116,7 +116,7 @@ def test_contract_windows_relative_periods(con):
     assert bounds == (-2, 3)
     mismatched = con.execute("""
         SELECT count(*) FROM contract_windows
-        WHERE rel_period <> (year(contract_period) * 4 + quarter(contract_period))
+        WHERE rel_period <> (year(award_date) * 4 + quarter(award_date))
                           - (year(unrest_period) * 4 + quarter(unrest_period))
     """).fetchone()[0]
     assert mismatched == 0

@@ -46,7 +46,8 @@ def con():
 
 def test_windows_have_the_exact_relative_periods(con):
     sql.run(con, "panels/contract_windows", {"period": "quarter", "periods_before": 2, "periods_after": 3})
-    windows = con.execute("SELECT region_id, unrest_events, contract_id, rel_period FROM contract_windows").fetchall()
+    windows = con.execute("SELECT region_id, unrest_events, contract_id, rel_period FROM contract_windows "
+                          "ORDER BY region_id, unrest_period, rel_period, contract_id").fetchall()
     assert windows == [
         (B, 1, "b1", -2), (B, 1, "b2", 3), (B, 1, "b3", 3),
         (A, 2, "a1", -2), (A, 2, "a2", -1), (A, 2, "a3", 1), (A, 2, "a4", 2), (A, 2, "a5", 3),

@@ -46,7 +46,8 @@ def con():
 def test_contract_windows_relative_periods(con):
     sql.run(con, "panels/contract_windows", {"period": "quarter", "periods_before": 2, "periods_after": 3})
     rows = con.execute(
-        "SELECT region_id, unrest_period, unrest_events, contract_id, rel_period FROM contract_windows").fetchall()
+        "SELECT region_id, unrest_period, unrest_events, contract_id, rel_period FROM contract_windows "
+        "ORDER BY region_id, unrest_period, rel_period, contract_id").fetchall()
     assert rows == [
         ("430100", date(2019, 7, 1), 1, "g", 0),
         ("440100", date(2019, 4, 1), 2, "e", -2),
