@@ -146,18 +146,20 @@ def test_placebo_sectors_show_no_effect_after_unrest(con):
 
 def test_figures_are_written(demo):
     figures = demo["root"] / "data" / "figures"
-    for spec in ("aitocracy_distributed_lag", "twfe_first_high_unrest", "sun_abraham_first_high_unrest"):
+    for spec in ("aitocracy_distributed_lag", "twfe_first_high_unrest", "sun_abraham_first_high_unrest",
+                 "did2s_first_high_unrest"):
         for outcome in ("ps_ai_contracts", "placebo_ai_contracts"):
             assert (figures / f"event_study_{spec}_{outcome}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_all_three_estimators_fill_the_coefficient_table(con):
+def test_all_four_estimators_fill_the_coefficient_table(con):
     specs = con.execute("""
         SELECT spec, outcome, count(*), bool_and(isfinite(estimate) AND ci_low <= estimate AND estimate <= ci_high)
         FROM event_study GROUP BY ALL ORDER BY ALL""").fetchall()
     # The demo world has no banks: a constant outcome is left out, the other placebo sectors are estimated.
     assert [(s, o) for s, o, _, _ in specs] == [
-        (s, o) for s in ("aitocracy_distributed_lag", "sun_abraham_first_high_unrest", "twfe_first_high_unrest")
+        (s, o) for s in ("aitocracy_distributed_lag", "did2s_first_high_unrest", "sun_abraham_first_high_unrest",
+                         "twfe_first_high_unrest")
         for o in ("education_ai_contracts", "hospital_ai_contracts", "placebo_ai_contracts", "ps_ai_contracts")]
     assert all(ok for *_, ok in specs)
     # The staggered estimators see the same spike: AI purchases jump the period after the first high unrest.

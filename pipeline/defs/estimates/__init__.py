@@ -12,13 +12,14 @@ from pipeline.lib.estimation.event_study import (
     coefficient_plot_png,
     fit_event_study,
 )
-from pipeline.lib.estimation.staggered import fit_sun_abraham, fit_twfe
+from pipeline.lib.estimation.staggered import fit_did2s, fit_sun_abraham, fit_twfe
 from pipeline.lib.exports import export_with_manifest
 
 ESTIMATORS = {
     SPEC_NAME: lambda panel, outcome, leads, lags: fit_event_study(panel, outcome, range(-leads, lags + 1)),
     "twfe_first_high_unrest": fit_twfe,
     "sun_abraham_first_high_unrest": fit_sun_abraham,
+    "did2s_first_high_unrest": fit_did2s,
 }
 
 
@@ -35,7 +36,7 @@ class EventStudyConfig(dg.Config):
           description="Event studies of each outcome (pyfixest, errors clustered by region), k = outcome period - "
                       "unrest period from -leads to lags: AI-tocracy's distributed lag of standardised unrest with "
                       "region and period fixed effects; and, on the first high-unrest period, plain two-way fixed "
-                      "effects and Sun and Abraham's heterogeneity-robust estimator. One row per spec, outcome and k; "
+                      "effects, and the heterogeneity-robust estimators of Sun and Abraham and of Gardner (did2s). One row per spec, outcome and k; "
                       "a coefficient plot per spec and outcome.")
 def event_study(context: dg.AssetExecutionContext, config: EventStudyConfig, warehouse: DuckDBResource):
     unknown = [e for e in config.estimators if e not in ESTIMATORS]

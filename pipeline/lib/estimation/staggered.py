@@ -1,6 +1,6 @@
-"""Event studies on the first high-unrest period: plain two-way fixed effects, and Sun and Abraham's
-interaction-weighted estimator (pyfixest's saturated event study), which stays unbiased when effects
-differ across cohorts that enter treatment at different times.
+"""Event studies on the first high-unrest period: plain two-way fixed effects, and two estimators that stay
+unbiased when effects differ across cohorts that enter treatment at different times: Sun and Abraham's
+interaction-weighted estimator (pyfixest's saturated event study) and Gardner's two-stage did2s.
 
 A region is treated from its first high-unrest period (its cohort); never-treated regions are the
 controls. Event time k = period minus the cohort's first period; k = -1 is the reference.
@@ -53,7 +53,12 @@ def fit_twfe(panel: pl.DataFrame, outcome: str, leads: int = 2, lags: int = 3) -
         rel_time=pl.when(pl.col("g") > 0).then((pl.col("t") - pl.col("g")).clip(-leads, lags)).otherwise(-1))
     frame = data.select("region_id", "t", outcome, "rel_time").to_pandas()
     fit = pf.feols(f"{outcome} ~ i(rel_time, ref=-1) + C(t) | region_id", data=frame, vcov={"CRV1": "region_id"})
-    tidy = fit.tidy().reset_index()
+    return _table(_event_time_rows(fit.tidy().reset_index()), "twfe_first_high_unrest", outcome, int(fit._N),
+                  data["region_id"].n_unique())
+
+
+def _event_time_rows(tidy) -> list[dict]:
+    """The rel_time::k coefficients of a pyfixest tidy table, as rows for _table."""
     rows = []
     for _, row in tidy.iterrows():
         match = re.search(r"rel_time::(-?\d+)", row["Coefficient"])
@@ -61,7 +66,7 @@ def fit_twfe(panel: pl.DataFrame, outcome: str, leads: int = 2, lags: int = 3) -
             rows.append({"rel_period": int(match.group(1)), "estimate": row["Estimate"], "std_error": row["Std. Error"],
                          "t_stat": row["t value"], "p_value": row["Pr(>|t|)"], "ci_low": row["2.5%"],
                          "ci_high": row["97.5%"]})
-    return _table(rows, "twfe_first_high_unrest", outcome, int(fit._N), data["region_id"].n_unique())
+    return rows
 
 
 def fit_sun_abraham(panel: pl.DataFrame, outcome: str, leads: int = 2, lags: int = 3) -> pl.DataFrame:
@@ -76,3 +81,21 @@ def fit_sun_abraham(panel: pl.DataFrame, outcome: str, leads: int = 2, lags: int
              "p_value": r["Pr(>|t|)"], "ci_low": r["2.5%"], "ci_high": r["97.5%"]}
             for k, r in aggregated.iterrows() if -leads <= k <= lags]
     return _table(rows, "sun_abraham_first_high_unrest", outcome, int(fit._N), data["region_id"].n_unique())
+
+
+def fit_did2s(panel: pl.DataFrame, outcome: str, leads: int = 2, lags: int = 3) -> pl.DataFrame:
+    """Gardner's two-stage difference-in-differences (pyfixest's did2s): unit and period effects estimated on
+    untreated observations, then the residual outcome on event-time dummies (end points binned, k = -1 and
+    never-treated the reference). Regions treated from the panel's first period have no untreated period to
+    learn from and are left out."""
+    data = cohorts(panel).filter(pl.col("g") != 1).with_columns(
+        rel_time=pl.when(pl.col("g") > 0).then((pl.col("t") - pl.col("g")).clip(-leads, lags)).otherwise(-1),
+        treat=(pl.col("g") > 0) & (pl.col("t") >= pl.col("g")),
+    )
+    frame = data.select("region_id", "t", outcome, "rel_time", "treat").to_pandas()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = pf.did2s(frame, yname=outcome, first_stage="~ 0 | region_id + t",
+                       second_stage="~ i(rel_time, ref=-1)", treatment="treat", cluster="region_id")
+    return _table(_event_time_rows(fit.tidy().reset_index()), "did2s_first_high_unrest", outcome, int(fit._N),
+                  data["region_id"].n_unique())
