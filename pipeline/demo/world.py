@@ -24,12 +24,12 @@ import math
 import zipfile
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import shapely
 
+from pipeline.data import csv_rows
 from pipeline.demo import dgp
 from pipeline.lib.gdelt.schema import events_v2_columns
 from pipeline.lib.geo.boundaries import prefecture_layer
@@ -62,19 +62,17 @@ def truth_rows(spec: DemoSpec, rel_periods=range(-2, 4)) -> list[dict]:
 
 
 def _prefectures(provinces: tuple[str, ...]) -> list[dict]:
-    text = resources.files("pipeline.data").joinpath("china_prefecture_seats.csv").read_text(encoding="utf-8")
     return [
         {**r, "lon": float(r["seat_lon"]), "lat": float(r["seat_lat"])}
-        for r in csv.DictReader(text.splitlines())
+        for r in csv_rows("china_prefecture_seats.csv")
         if r["province_id"] in provinces and r["seat_lon"]
     ]
 
 
 def _province_fips(provinces: tuple[str, ...]) -> dict[str, tuple[str, str]]:
-    text = resources.files("pipeline.data").joinpath("fips_ch_adm1_to_gbt2260.csv").read_text(encoding="utf-8")
     return {
         r["province_id"]: (r["fips_adm1"], r["fips_name"])
-        for r in csv.DictReader(text.splitlines())
+        for r in csv_rows("fips_ch_adm1_to_gbt2260.csv")
         if r["province_id"] in provinces and r["fips_current"] == "true"
     }
 

@@ -11,12 +11,12 @@ that the column means the same thing (YYYYMMDDHHMMSS, UTC) in every row.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import polars as pl
+
+from pipeline.data import csv_rows
 
 # Codebook type -> (DuckDB type, polars dtype)
 _TYPES = {
@@ -42,8 +42,7 @@ class Column:
 
 
 def _codebook(name: str) -> tuple[Column, ...]:
-    text = resources.files("pipeline.data").joinpath(name).read_text(encoding="utf-8")
-    return tuple(Column(r["name"], r["type"], r["description"]) for r in csv.DictReader(text.splitlines()))
+    return tuple(Column(r["name"], r["type"], r["description"]) for r in csv_rows(name))
 
 
 @cache

@@ -10,13 +10,13 @@ candidates listed. A municipality (北京市) is resolved to its prefecture-leve
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import polars as pl
+
+from pipeline.data import csv_rows
 
 # Suffixes stripped to make short names. Ethnic autonomous names lose the ethnic part as well.
 PROVINCE_SUFFIX = re.compile(r"(壮族自治区|回族自治区|维吾尔自治区|自治区|省|市)$")
@@ -41,15 +41,11 @@ class Resolution:
     matched: tuple[str, ...]  # the place names found in the buyer name
 
 
-def _rows(name: str) -> list[dict]:
-    return list(csv.DictReader(resources.files("pipeline.data").joinpath(name).read_text(encoding="utf-8").splitlines()))
-
-
 @cache
 def _full_names() -> frozenset[str]:
-    return frozenset([r["name"] for r in _rows("gbt2260_provinces.csv")]
-                     + [r["name_zh"] for r in _rows("china_prefecture_seats.csv")]
-                     + [r["name"] for r in _rows("gbt2260_counties.csv")])
+    return frozenset([r["name"] for r in csv_rows("gbt2260_provinces.csv")]
+                     + [r["name_zh"] for r in csv_rows("china_prefecture_seats.csv")]
+                     + [r["name"] for r in csv_rows("gbt2260_counties.csv")])
 
 
 @cache
@@ -60,17 +56,17 @@ def _index() -> dict[str, tuple[Unit, ...]]:
         if len(name) >= 2 and unit not in index.setdefault(name, []):
             index[name].append(unit)
 
-    for row in _rows("gbt2260_provinces.csv"):
+    for row in csv_rows("gbt2260_provinces.csv"):
         unit = Unit(row["code"] + "0000", "province", None, row["code"] + "0000")
         add(row["name"], unit)
         add(PROVINCE_SUFFIX.sub("", row["name"]), unit)
-    for row in _rows("china_prefecture_seats.csv"):
+    for row in csv_rows("china_prefecture_seats.csv"):
         if row["name_zh"].endswith("直辖县级行政区划") or row["name_zh"].endswith("（县）"):
             continue  # groups, not places with a name of their own
         unit = Unit(row["prefecture_id"], "prefecture", row["prefecture_id"], row["province_id"])
         add(row["name_zh"], unit)
         add(PREFECTURE_SUFFIX.sub("", row["name_zh"]), unit)
-    for row in _rows("gbt2260_counties.csv"):
+    for row in csv_rows("gbt2260_counties.csv"):
         if row["name"] in ("市辖区",):
             continue
         city = row["cityCode"] + "00"

@@ -1,10 +1,6 @@
-"""Paths of the geographic reference files shipped in pipeline/data (provenance: README, "Data provenance")."""
+"""Paths of the geographic reference files shipped in pipeline/data, as the geo SQL binds them."""
 
-from importlib import resources
-
-
-def _path(name: str) -> str:
-    return str(resources.files("pipeline.data").joinpath(name))
+from pipeline.data import path as _path
 
 
 def sql_params() -> dict[str, str]:

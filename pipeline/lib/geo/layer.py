@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-from importlib import resources
-
 import duckdb
 import polars as pl
 import shapely
 
+from pipeline.data import csv_rows
 from pipeline.lib import sql
 from pipeline.lib.geo import data_files
 from pipeline.lib.geo.boundaries import prefecture_layer
@@ -16,13 +14,9 @@ from pipeline.lib.geo.placement import place_points
 from pipeline.lib.geo.subdivisions import fips_to_iso_crosswalk
 
 
-def _rows(name: str) -> list[dict]:
-    return list(csv.DictReader(resources.files("pipeline.data").joinpath(name).read_text(encoding="utf-8").splitlines()))
-
-
 def build_boundaries() -> pl.DataFrame:
     """region_id, geometry_wkb (WGS84) for every GB/T 2260 prefecture-level unit in the seats table."""
-    layer = prefecture_layer([r["prefecture_id"] for r in _rows("china_prefecture_seats.csv")])
+    layer = prefecture_layer([r["prefecture_id"] for r in csv_rows("china_prefecture_seats.csv")])
     ids = sorted(layer)
     return pl.DataFrame({
         "region_id": ids,
@@ -38,7 +32,7 @@ def load_layer(con: duckdb.DuckDBPyConnection) -> dict[str, shapely.Geometry]:
 
 def province_capitals(layer: dict[str, shapely.Geometry]) -> pl.DataFrame:
     """province_id, capital_prefecture_id: the prefecture that holds each province's seat."""
-    seats = _rows("china_province_seats.csv")
+    seats = csv_rows("china_province_seats.csv")
     points = pl.DataFrame({"point_id": [s["province_id"] for s in seats],
                            "lon": [float(s["seat_lon"]) for s in seats], "lat": [float(s["seat_lat"]) for s in seats]})
     placed = place_points(points, layer)
@@ -47,7 +41,7 @@ def province_capitals(layer: dict[str, shapely.Geometry]) -> pl.DataFrame:
 
 def seats_outside_their_polygon(layer: dict[str, shapely.Geometry]) -> list[str]:
     """Prefectures whose seat does not fall in their own polygon (a sign of a wrong layer or datum)."""
-    seats = [s for s in _rows("china_prefecture_seats.csv") if s["seat_lon"]]
+    seats = [s for s in csv_rows("china_prefecture_seats.csv") if s["seat_lon"]]
     points = pl.DataFrame({"point_id": [s["prefecture_id"] for s in seats],
                            "lon": [float(s["seat_lon"]) for s in seats], "lat": [float(s["seat_lat"]) for s in seats]})
     placed = place_points(points, layer)

@@ -10,14 +10,14 @@ China's divisions map to GB/T 2260 instead (fips_ch_adm1_to_gbt2260.csv).
 
 from __future__ import annotations
 
-import csv
 import difflib
 import re
 import unicodedata
-from importlib import resources
 
 import polars as pl
 import pycountry
+
+from pipeline.data import csv_rows, text
 
 _GENERIC = re.compile(r"\b(province|provincia|state|region|regiao|department|departement|departamento|district|"
                       r"county|governorate|oblast|prefecture|municipality|city|of|the|de|du|la|le|el|and)\b")
@@ -28,10 +28,6 @@ def _norm(name: str) -> str:
     text = text.replace("__", " ").replace("_", " ")
     text = _GENERIC.sub(" ", re.sub(r"[^a-z ]", " ", text))
     return " ".join(text.split())
-
-
-def _rows(name: str) -> list[dict]:
-    return list(csv.DictReader(resources.files("pipeline.data").joinpath(name).read_text(encoding="utf-8").splitlines()))
 
 
 def _match(target: str, subs: list) -> tuple[object | None, str | None]:
@@ -50,7 +46,7 @@ def _match(target: str, subs: list) -> tuple[object | None, str | None]:
 def fips_to_iso_crosswalk() -> pl.DataFrame:
     """fips_adm1, fips_name, country_id (ISO alpha-3), iso_3166_2 (or NULL), match ('exact', 'contains', NULL)."""
     countries = {}
-    for line in resources.files("pipeline.data").joinpath("geonames_countryInfo.txt").read_text(encoding="utf-8").splitlines():
+    for line in text("geonames_countryInfo.txt").splitlines():
         if line.startswith("#") or not line.strip():
             continue
         parts = line.split("\t")
@@ -60,7 +56,7 @@ def fips_to_iso_crosswalk() -> pl.DataFrame:
     for sub in pycountry.subdivisions:
         by_country.setdefault(sub.country_code, []).append(sub)
     out = []
-    for row in _rows("fips10-4-subdivisions.csv"):
+    for row in csv_rows("fips10-4-subdivisions.csv"):
         if row["fips_country"] == "CH" or row["current"] != "True":
             continue
         iso2, iso3 = countries.get(row["fips_country"], (None, None))

@@ -6,11 +6,11 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import polars as pl
 
+from pipeline.data import text
 from pipeline.lib import sql
 from pipeline.lib.geo.buyers import resolve_buyers
 
@@ -75,8 +75,7 @@ def _alternation(patterns: tuple[str, ...]) -> str:
 
 @cache
 def default_taxonomy() -> Taxonomy:
-    text = resources.files("pipeline.data").joinpath("taxonomy.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(text)
+    data = tomllib.loads(text("taxonomy.toml"))
     missing = [c for c in CATEGORIES if c not in data]
     if missing:
         raise ValueError(f"taxonomy.toml lacks categories: {', '.join(missing)}")

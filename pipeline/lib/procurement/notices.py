@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from importlib import resources
 from pathlib import Path
 
 import polars as pl
 
+from pipeline.data import text
 from pipeline.lib.geo.buyers import resolve_buyer
 from pipeline.lib.procurement.contracts import CONTRACT_COLUMNS, ContractFileError
 
@@ -28,7 +28,7 @@ AMOUNT = re.compile(r"^\s*[￥¥]?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(万元|万|�
 
 
 def default_mapping() -> dict[str, list[str]]:
-    return tomllib.loads(resources.files("pipeline.data").joinpath("cn_notice_columns.toml").read_text(encoding="utf-8"))
+    return tomllib.loads(text("cn_notice_columns.toml"))
 
 
 def _read_table(path: Path) -> pl.DataFrame:
