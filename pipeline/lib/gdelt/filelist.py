@@ -24,8 +24,6 @@ class ListedFile:
     size: int | None
     md5: str
     url: str
-    list_name: str
-    list_line: int
 
     @property
     def name(self) -> str:
@@ -85,7 +83,7 @@ def parse_v2_list(text: str, list_name: str) -> FileList:
         if len(parts) != 3 or not parts[0].isdigit() or not _MD5.fullmatch(parts[1]):
             problems.append(f"{list_name} line {number}: not 'size md5 url': {line[:200]!r}")
             continue
-        files.append(ListedFile(int(parts[0]), parts[1], parts[2], list_name, number))
+        files.append(ListedFile(int(parts[0]), parts[1], parts[2]))
     return FileList(tuple(files), tuple(problems))
 
 
@@ -104,7 +102,7 @@ def parse_v1_lists(md5sums: str, filesizes: str | None, base_url: str, list_name
             if line.strip():
                 problems.append(f"{list_name} line {number}: not 'md5  name': {line[:200]!r}")
             continue
-        files.append(ListedFile(sizes.get(parts[1]), parts[0], base_url + parts[1], list_name, number))
+        files.append(ListedFile(sizes.get(parts[1]), parts[0], base_url + parts[1]))
     return FileList(tuple(files), tuple(problems))
 
 

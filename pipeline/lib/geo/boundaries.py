@@ -74,7 +74,3 @@ def prefecture_layer(prefecture_ids: list[str]) -> dict[str, shapely.Geometry]:
             layer[region_id] = shapely.union_all([_read(directory / f"{code}.geojson") for code in parts])
     return layer
 
-
-def province_layer(province_ids: list[str]) -> dict[str, shapely.Geometry]:
-    directory = _amap_dir()
-    return {pid: _read(directory / f"{pid}.geojson") for pid in province_ids if (directory / f"{pid}.geojson").is_file()}

@@ -33,27 +33,21 @@ class Source:
     document: int
 
 
-def _decode(data: bytes, path: Path) -> tuple[str, str]:
+def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        # JSON declares no encoding; publishers that do not use UTF-8 use a Latin script code page.
-        return data.decode("cp1252", errors="strict") if _is_cp1252(data) else data.decode("latin-1"), "latin-1"
-
-
-def _is_cp1252(data: bytes) -> bool:
-    try:
-        data.decode("cp1252")
-        return True
-    except UnicodeDecodeError:
-        return False
+        return data.decode("utf-16")
+    # JSON declares no encoding; publishers that do not use UTF-8 use a Latin script code page.
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    return data.decode("latin-1")  # every byte is a Latin-1 character
 
 
 def read_documents(path: Path) -> Iterator[tuple[int, object]]:
     """The JSON documents of a file, numbered from 1: one, several in a row, or one per line."""
-    text, _ = _decode(path.read_bytes(), path)
+    text = _decode(path.read_bytes())
     decoder, position, number = json.JSONDecoder(), 0, 0
     while True:
         while position < len(text) and text[position].isspace():
