@@ -14,18 +14,13 @@ titles and buyers, then runs each method in a fresh process and reports time, pe
 from __future__ import annotations
 
 import argparse
-import json
-import resource
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 import polars as pl
+from harness import ROOT, measure, run_fresh
 
-ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / ".data"
 TITLES = ["人脸识别系统采购项目", "视频结构化分析平台", "办公家具采购", "摄像机维修服务", "道路维修工程", "人工智能辅助诊断",
           "人像比对系统升级", "物业管理服务", "视频监控系统建设", "绿化养护服务"]
@@ -102,11 +97,7 @@ def child(method: str, path: str) -> None:
 
     import pipeline.lib.procurement.contracts  # noqa: F401
 
-    started = time.perf_counter()
-    count = METHODS[method](Path(path))
-    seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "count": count,
-                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    measure(METHODS[method], path)
 
 
 def main() -> None:
@@ -121,10 +112,7 @@ def main() -> None:
     print(f"{args.rows:,} contracts, {path.stat().st_size / 1e6:,.0f} MB CSV")
     results = {}
     for method in METHODS:
-        out = subprocess.run([sys.executable, __file__, "--child", method, str(path)], capture_output=True, text=True,
-                             check=True, cwd=ROOT)
-        results[method] = json.loads(out.stdout.strip().splitlines()[-1])
-        r = results[method]
+        results[method] = r = run_fresh(__file__, method, str(path))
         print(f"  {method:7s} {r['seconds']:7.2f} s   peak {r['peak_mb']:6.0f} MB", flush=True)
     print(f"ours / duckdb: {results['ours']['seconds'] / results['duckdb']['seconds']:.1f}x time; "
           f"pandas / ours: {results['pandas']['seconds'] / results['ours']['seconds']:.1f}x time, "

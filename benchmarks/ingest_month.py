@@ -18,19 +18,15 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
-import json
 import os
-import resource
-import subprocess
-import sys
 import tempfile
-import time
 import zipfile
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from harness import ROOT, measure, run_fresh
+
 REAL = ROOT / "tests" / "fixtures" / "20180326044500.export.CSV"
 DATA = ROOT / "benchmarks" / ".data"
 GDELT_URL = "http://data.gdeltproject.org/gdeltv2/"
@@ -137,11 +133,7 @@ def child(method: str, directory: str) -> None:
 
     import pipeline.lib.gdelt.ingest  # noqa: F401
 
-    started = time.perf_counter()
-    count = METHODS[method](Path(directory))
-    seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"method": method, "seconds": seconds, "count": count, "peak_mb": peak_mb}))
+    measure(METHODS[method], directory)
 
 
 def main() -> None:
@@ -160,11 +152,8 @@ def main() -> None:
           f"{os.cpu_count()} cores")
     results = {}
     for method in args.only or METHODS:
-        out = subprocess.run([sys.executable, __file__, "--child", method, str(directory)],
-                             capture_output=True, text=True, check=True, cwd=ROOT)
-        results[method] = json.loads(out.stdout.strip().splitlines()[-1])
-        r = results[method]
-        print(f"  {method:8s} {r['seconds']:7.2f} s   peak {r['peak_mb']:7.0f} MB   ({r['count']:,})", flush=True)
+        results[method] = r = run_fresh(__file__, method, str(directory))
+        print(f"  {method:8s} {r['seconds']:7.2f} s   peak {r['peak_mb']:7.0f} MB   ({r['result']:,})", flush=True)
     if "floor" in results:
         print("ratios to the floor (time / floor time):")
         for method, r in results.items():

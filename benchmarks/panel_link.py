@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from harness import ROOT, measure, run_fresh
+
 DATA = ROOT / "benchmarks" / ".data"
 
 
@@ -116,10 +115,7 @@ def child(method: str, path: str) -> None:
 
     import pipeline.lib.sql  # noqa: F401
 
-    started = time.perf_counter()
-    pairs = METHODS[method](Path(path))
-    print(json.dumps({"seconds": time.perf_counter() - started, "pairs": pairs,
-                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    measure(METHODS[method], path)
 
 
 def main() -> None:
@@ -139,12 +135,9 @@ def main() -> None:
         # Each method works on its own copy, so that one's tables do not change the other's input.
         copy = path.with_name(f"{path.stem}-{method}.duckdb")
         copy.write_bytes(path.read_bytes())
-        out = subprocess.run([sys.executable, __file__, "--child", method, str(copy)], capture_output=True,
-                             text=True, check=True, cwd=ROOT)
-        results[method] = json.loads(out.stdout.strip().splitlines()[-1])
-        extra = out.stderr.strip().splitlines()[-1] if method == "pandas" and out.stderr.strip() else ""
-        r = results[method]
-        print(f"  {method:7s} {r['seconds']:7.2f} s   peak {r['peak_mb']:6.0f} MB   {r['pairs']:,} pairs  {extra}",
+        results[method] = r = run_fresh(__file__, method, str(copy))
+        extra = r["stderr"].splitlines()[-1] if method == "pandas" and r["stderr"] else ""
+        print(f"  {method:7s} {r['seconds']:7.2f} s   peak {r['peak_mb']:6.0f} MB   {r['result']:,} pairs  {extra}",
               flush=True)
         copy.unlink()
     print(f"pandas / ours: {results['pandas']['seconds'] / results['ours']['seconds']:.1f}x time, "

@@ -1,0 +1,32 @@
+"""What every benchmark here shares: each method runs in a fresh process, so that its peak memory is its own.
+
+A script calls `run_fresh(__file__, method, argument)` from its main process; the child process, started
+as `script --child METHOD ARGUMENT`, pays its imports first and then calls `measure`, which times the method
+and prints one JSON line: seconds, the method's result, and peak resident memory.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def measure(method: Callable[[Path], object], argument: str) -> None:
+    started = time.perf_counter()
+    result = method(Path(argument))
+    print(json.dumps({"seconds": time.perf_counter() - started, "result": result,
+                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def run_fresh(script: str, method: str, argument: str) -> dict:
+    """Run `script --child method argument` in a new process; its measurement, and whatever it wrote to stderr."""
+    out = subprocess.run([sys.executable, script, "--child", method, argument], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    return {**json.loads(out.stdout.strip().splitlines()[-1]), "stderr": out.stderr.strip()}
