@@ -4,13 +4,17 @@
 
 Generates (once, under benchmarks/.data/) a DuckDB file with `contracts` and `unrest_events` over 340
 prefectures and 28 quarters (2013-2019), then runs each method in a fresh process and reports time,
-peak memory and ratios. Both methods make the same link: each prefecture-quarter with unrest, joined
-to the same prefecture's contracts from 2 quarters before to 3 after (sql/panels/contract_windows.sql),
-and the balanced prefecture x quarter panel (sql/panels/unrest_panel.sql).
+peak memory and ratios. Both methods make the same link: each prefecture-quarter with unrest, and the
+same prefecture's contracts from 2 quarters before to 3 after (about 11 million contract-event pairs),
+counted per window and k for the eight outcomes of event_windows; then the balanced prefecture x quarter
+panel. Their results (pairs, window rows, public-security AI contracts in windows, panel rows) must agree.
 
-  ours     the two SQL files in DuckDB (memory_limit 1 GB, as the pipeline runs them)
+  ours     what the event_windows and unrest_panel assets run, in DuckDB (memory_limit 1 GB): the window
+           counts (sql/panels/event_windows.sql), the pair view and its check that the pairs number the
+           contracts counted (contract_windows.sql, event_windows_check.sql), and the panel (unrest_panel.sql)
   pandas   the same link as a notebook would write it: group events by prefecture-quarter, merge with all
-           contracts on prefecture, filter on the relative quarter; then the panel with groupby and reindex
+           contracts on prefecture, filter on the relative quarter, group by window and k and fill the
+           missing k with zeros; then the panel with groupby and reindex
 """
 
 from __future__ import annotations
@@ -60,21 +64,28 @@ def generate(contracts: int, events: int, regions: int) -> Path:
     return path
 
 
-def run_ours(path: Path) -> int:
+WINDOW = {"period": "quarter", "periods_before": 2, "periods_after": 3}
+
+
+def run_ours(path: Path) -> dict:
     import duckdb
 
     from pipeline.lib import sql, warehouse
 
     con = duckdb.connect(str(path), config=warehouse.SETTINGS)
-    sql.run(con, "panels/contract_windows", {"period": "quarter", "periods_before": 2, "periods_after": 3})
+    sql.run(con, "panels/event_windows", WINDOW)
+    sql.run(con, "panels/contract_windows")
+    _, incomplete, counted, pairs, _ = sql.run(con, "panels/event_windows_check", WINDOW).fetchone()
+    assert incomplete == 0 and counted == pairs
     sql.run(con, "panels/unrest_panel", {"level": "prefecture", "period": "quarter", "start": None, "end": None,
                                          "high_unrest_rule": "mean_plus_sd", "high_unrest_percentile": 0.9})
-    pairs = con.execute("SELECT count(*) FROM contract_windows").fetchone()[0]
+    windows_rows, ps_ai = con.execute("SELECT count(*), sum(ps_ai_contracts) FROM event_windows").fetchone()
+    panel_rows = con.execute("SELECT count(*) FROM unrest_panel").fetchone()[0]
     con.close()
-    return pairs
+    return {"pairs": pairs, "window_rows": windows_rows, "ps_ai_in_windows": int(ps_ai), "panel_rows": panel_rows}
 
 
-def run_pandas(path: Path) -> int:
+def run_pandas(path: Path) -> dict:
     import duckdb
     import pandas as pd
 
@@ -91,9 +102,23 @@ def run_pandas(path: Path) -> int:
     events["q"] = quarter_index(events["event_date"])
     unrest = events.groupby(["prefecture_id", "q"]).size().rename("unrest_events").reset_index()
     contracts["q"] = quarter_index(contracts["award_date"])
+    # The outcome flags once per contract, before the merge multiplies the rows.
+    contracts["ps_ai_amount"] = contracts["amount"].where(contracts["is_public_security_ai"], 0)
+    contracts["placebo_ai"] = contracts["is_ai"] & ~contracts["is_public_security_buyer"]
+    for sector in ("bank", "hospital", "education"):
+        contracts[f"{sector}_ai"] = contracts["is_ai"] & (contracts["buyer_sector"] == sector)
     pairs = unrest.merge(contracts, left_on="prefecture_id", right_on="buyer_region_id")
     pairs["rel_period"] = pairs["q_y"] - pairs["q_x"]
-    windows = pairs[(pairs["rel_period"] >= -2) & (pairs["rel_period"] <= 3)]
+    pairs = pairs[(pairs["rel_period"] >= -2) & (pairs["rel_period"] <= 3)]
+    windows = pairs.groupby(["prefecture_id", "q_x", "rel_period"]).agg(
+        contracts_total=("contract_id", "size"), ai_contracts=("is_ai", "sum"),
+        ps_ai_contracts=("is_public_security_ai", "sum"), ps_ai_amount=("ps_ai_amount", "sum"),
+        placebo_ai_contracts=("placebo_ai", "sum"), bank_ai_contracts=("bank_ai", "sum"),
+        hospital_ai_contracts=("hospital_ai", "sum"), education_ai_contracts=("education_ai", "sum"))
+    every_k = pd.MultiIndex.from_tuples(
+        [(r, q, k) for r, q in zip(unrest["prefecture_id"], unrest["q"]) for k in range(-2, 4)],
+        names=windows.index.names)
+    windows = windows.reindex(every_k, fill_value=0)
     regions = pd.Index(sorted(set(contracts["buyer_region_id"]) | set(events["prefecture_id"])), name="region_id")
     quarters = pd.RangeIndex(contracts["q"].min(), contracts["q"].max() + 1, name="q")
     grid = pd.MultiIndex.from_product([regions, quarters])
@@ -103,7 +128,8 @@ def run_pandas(path: Path) -> int:
     panel["unrest_count"] = unrest.set_index(["prefecture_id", "q"])["unrest_events"].reindex(grid, fill_value=0)
     panel["ps_ai_contracts_cum"] = panel.groupby(level=0)["ps_ai_contracts"].cumsum()
     print(json.dumps({"pandas_compute_seconds": time.perf_counter() - started}), file=sys.stderr)
-    return len(windows)
+    return {"pairs": len(pairs), "window_rows": len(windows), "ps_ai_in_windows": int(windows["ps_ai_contracts"].sum()),
+            "panel_rows": len(panel)}
 
 
 METHODS = {"ours": run_ours, "pandas": run_pandas}
@@ -137,9 +163,11 @@ def main() -> None:
         copy.write_bytes(path.read_bytes())
         results[method] = r = run_fresh(__file__, method, str(copy))
         extra = r["stderr"].splitlines()[-1] if method == "pandas" and r["stderr"] else ""
-        print(f"  {method:7s} {r['seconds']:7.2f} s   peak {r['peak_mb']:6.0f} MB   {r['result']:,} pairs  {extra}",
+        print(f"  {method:7s} {r['seconds']:7.2f} s   peak {r['peak_mb']:6.0f} MB   {r['result']}  {extra}",
               flush=True)
         copy.unlink()
+    if results["ours"]["result"] != results["pandas"]["result"]:
+        sys.exit("the two methods disagree: see their results above")
     print(f"pandas / ours: {results['pandas']['seconds'] / results['ours']['seconds']:.1f}x time, "
           f"{results['pandas']['peak_mb'] / results['ours']['peak_mb']:.1f}x memory")
 

@@ -13,7 +13,7 @@ EXPECTED_GROUPS = {
     "gdelt": {"gdelt_files", "gdelt_events", "gdelt_rejects", "unrest_screening", "unrest_events"},
     "geo": {"regions", "fips_adm1_crosswalk", "prefecture_boundaries", "fips_adm1_iso_crosswalk"},
     "procurement": {"contracts", "contract_quarantine"},
-    "panels": {"contract_windows", "unrest_panel"},
+    "panels": {"event_windows", "unrest_panel"},
     "estimates": {"event_study"},
 }
 

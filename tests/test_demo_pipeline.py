@@ -38,9 +38,11 @@ def test_warehouse_has_every_table(con):
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     assert tables == {
         "gdelt_files", "gdelt_events", "gdelt_rejects", "unrest_screening", "unrest_events", "regions",
-        "fips_adm1_crosswalk", "fips_adm1_iso_crosswalk", "prefecture_boundaries", "contracts", "contract_quarantine", "contract_windows", "unrest_panel",
+        "fips_adm1_crosswalk", "fips_adm1_iso_crosswalk", "prefecture_boundaries", "contracts", "contract_quarantine", "event_windows", "unrest_panel",
         "event_study", "demo_truth",
     }
+    views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    assert views == {"contract_windows"}
 
 
 def test_every_gdelt_line_is_accounted_for(con, demo):
@@ -120,6 +122,8 @@ def test_contract_windows_relative_periods(con):
                           - (year(unrest_period) * 4 + quarter(unrest_period))
     """).fetchone()[0]
     assert mismatched == 0
+    pairs = con.execute("SELECT count(*) FROM contract_windows").fetchone()[0]
+    assert pairs > 0 and pairs == con.execute("SELECT sum(contracts_total) FROM event_windows").fetchone()[0]
 
 
 def test_event_study_recovers_the_planted_effect(con, demo):

@@ -45,13 +45,33 @@ def con():
 
 
 def test_windows_have_the_exact_relative_periods(con):
-    sql.run(con, "panels/contract_windows", {"period": "quarter", "periods_before": 2, "periods_after": 3})
+    sql.run(con, "panels/event_windows", {"period": "quarter", "periods_before": 2, "periods_after": 3})
+    sql.run(con, "panels/contract_windows")
     windows = con.execute("SELECT region_id, unrest_events, contract_id, rel_period FROM contract_windows "
                           "ORDER BY region_id, unrest_period, rel_period, contract_id").fetchall()
     assert windows == [
         (B, 1, "b1", -2), (B, 1, "b2", 3), (B, 1, "b3", 3),
         (A, 2, "a1", -2), (A, 2, "a2", -1), (A, 2, "a3", 1), (A, 2, "a4", 2), (A, 2, "a5", 3),
     ]
+    # Every k of both windows, zeros included; contracts span 2018Q4 (a7) .. 2020Q4 (b2, b3).
+    counts = con.execute("SELECT region_id, unrest_period, rel_period, contract_period, in_contract_span, "
+                         "contracts_total, ps_ai_contracts FROM event_windows").fetchall()
+    q = [date(2019, 1, 1), date(2019, 4, 1), date(2019, 7, 1), date(2019, 10, 1), date(2020, 1, 1),
+         date(2020, 4, 1), date(2020, 7, 1), date(2020, 10, 1), date(2021, 1, 1)]
+    assert counts == [  # ordered by region_id: 430100 (B) before 440100 (A)
+        (B, q[4], -2, q[2], True, 1, 1), (B, q[4], -1, q[3], True, 0, 0), (B, q[4], 0, q[4], True, 0, 0),
+        (B, q[4], 1, q[5], True, 0, 0), (B, q[4], 2, q[6], True, 0, 0), (B, q[4], 3, q[7], True, 2, 1),
+        (A, q[2], -2, q[0], True, 1, 1), (A, q[2], -1, q[1], True, 1, 1), (A, q[2], 0, q[2], True, 0, 0),
+        (A, q[2], 1, q[3], True, 1, 1), (A, q[2], 2, q[4], True, 1, 1), (A, q[2], 3, q[5], True, 1, 1),
+    ]
+
+
+def test_windows_outside_the_contract_data_are_marked(con):
+    con.execute("DELETE FROM contracts WHERE award_date >= DATE '2020-07-01'")  # contracts now end in 2020Q2
+    sql.run(con, "panels/event_windows", {"period": "quarter", "periods_before": 2, "periods_after": 3})
+    outside = con.execute("SELECT region_id, rel_period, contracts_total FROM event_windows "
+                          "WHERE NOT in_contract_span ORDER BY ALL").fetchall()
+    assert outside == [(B, 2, 0), (B, 3, 0)]
 
 
 def test_every_cell_of_the_panel(con):

@@ -44,7 +44,8 @@ def con():
 
 
 def test_contract_windows_relative_periods(con):
-    sql.run(con, "panels/contract_windows", {"period": "quarter", "periods_before": 2, "periods_after": 3})
+    sql.run(con, "panels/event_windows", {"period": "quarter", "periods_before": 2, "periods_after": 3})
+    sql.run(con, "panels/contract_windows")
     rows = con.execute(
         "SELECT region_id, unrest_period, unrest_events, contract_id, rel_period FROM contract_windows "
         "ORDER BY region_id, unrest_period, rel_period, contract_id").fetchall()

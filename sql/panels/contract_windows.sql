@@ -1,35 +1,27 @@
--- contract_windows: for each region-period with unrest (prefecture level), the contracts bought in
--- the same region from $periods_before periods before to $periods_after periods after.
--- rel_period = contract period minus unrest period ($period: month, quarter or year), so 1 is the
--- period after the unrest and -2 two periods before. A contract appears once per unrest period it
--- falls near; duplicate publications are left out. Periods are numbered from 1970 so that the window
--- is a range on integers, which DuckDB joins much faster than a date function per pair.
--- The table is a lean link (join contracts on contract_id for anything else) and is not sorted: with
--- millions of pairs, sorting and wide rows cost more than the join itself. Use ORDER BY when reading.
-CREATE OR REPLACE TABLE contract_windows AS
-WITH unrest AS (
-    SELECT prefecture_id AS region_id,
-           date_trunc($period, event_date)::DATE AS unrest_period,
-           datediff($period, DATE '1970-01-01', event_date) AS unrest_index,
-           count(*) AS unrest_events
-    FROM unrest_events
-    WHERE prefecture_id IS NOT NULL
-    GROUP BY ALL
+-- contract_windows: the contract-event pairs behind event_windows, as a view computed when read (with
+-- millions of pairs, storing them costs more than joining them again). For each prefecture-period with
+-- unrest and each k of its window, the contracts of that prefecture in that period, under the same rules
+-- as event_windows: so count(*) by region_id, unrest_period and rel_period equals its contracts_total.
+CREATE OR REPLACE VIEW contract_windows AS
+WITH window_period AS (
+    -- event_windows holds one period unit (month, quarter or year).
+    SELECT any_value(period) AS unit FROM event_windows
 ),
-indexed AS (
-    SELECT *, datediff($period, DATE '1970-01-01', award_date) AS contract_index
-    FROM contracts
-    WHERE NOT is_duplicate
+contract_periods AS (
+    SELECT contract_id, award_date, is_public_security_ai, buyer_region_id AS region_id,
+           CASE unit WHEN 'month' THEN date_trunc('month', award_date)
+                     WHEN 'quarter' THEN date_trunc('quarter', award_date)
+                     ELSE date_trunc('year', award_date) END::DATE AS contract_period
+    FROM contracts, window_period
+    WHERE NOT is_duplicate AND buyer_region_level = 'prefecture'
 )
 SELECT
-    u.region_id,
-    u.unrest_period,
-    u.unrest_events,
+    w.region_id,
+    w.unrest_period,
+    w.unrest_events,
+    w.rel_period,
     c.contract_id,
     c.award_date,
-    c.contract_index - u.unrest_index AS rel_period,
     c.is_public_security_ai
-FROM unrest AS u
-JOIN indexed AS c
-    ON c.buyer_region_id = u.region_id
-   AND c.contract_index BETWEEN u.unrest_index - $periods_before AND u.unrest_index + $periods_after;
+FROM event_windows AS w
+JOIN contract_periods AS c USING (region_id, contract_period);

@@ -1,3 +1,4 @@
+import json
 from typing import Literal
 
 import dagster as dg
@@ -24,18 +25,31 @@ class PanelConfig(dg.Config):
     end: str | None = None  # last period; default: last period with a contract
 
 
-@dg.asset(group_name="panels", deps=["unrest_events", "contracts"], pool=WAREHOUSE_POOL,
-          description="For each prefecture-period with unrest, the same prefecture's contracts from periods_before "
-                      "periods before to periods_after after, with rel_period = contract period - unrest period.")
-def contract_windows(config: WindowConfig, warehouse: DuckDBResource) -> dg.MaterializeResult:
+@dg.asset(
+    group_name="panels", deps=["unrest_events", "contracts"], pool=WAREHOUSE_POOL,
+    description="Purchases before and after each prefecture-period with unrest: one row per window and k from "
+                "-periods_before to periods_after (k = contract period - unrest period), zero when nothing was "
+                "bought; and the view contract_windows, the contract-event pairs behind those counts.",
+    check_specs=[dg.AssetCheckSpec("windows_complete_and_pairs_add_up", asset="event_windows", blocking=True,
+                                   description="Every window has every k once, and the pairs in contract_windows "
+                                               "number exactly the contracts counted in event_windows.")],
+)
+def event_windows(config: WindowConfig, warehouse: DuckDBResource):
     with warehouse.get_connection() as con:
-        sql.run(con, "panels/contract_windows", config.model_dump())
-        by_k = dict(con.execute(
-            "SELECT rel_period, count(*) FILTER (WHERE is_public_security_ai) FROM contract_windows GROUP BY ALL ORDER BY 1"
-        ).fetchall())
-        meta = table_metadata(con, "contract_windows", order_by="region_id, unrest_period, rel_period")
-    return dg.MaterializeResult(metadata={**meta, **config.model_dump(),
-                                          "ps_ai_contracts_by_rel_period": dg.MetadataValue.json({str(k): v for k, v in by_k.items()})})
+        sql.run(con, "panels/event_windows", config.model_dump())
+        sql.run(con, "panels/contract_windows")
+        windows, incomplete, counted, pairs, by_k = sql.run(con, "panels/event_windows_check",
+                                                                       config.model_dump()).fetchone()
+        meta = table_metadata(con, "event_windows", order_by="region_id, unrest_period, rel_period")
+    yield dg.MaterializeResult(metadata={**meta, **config.model_dump(), "windows": windows,
+                                         "contract_event_pairs": pairs,
+                                         "mean_ps_ai_contracts_by_rel_period": dg.MetadataValue.json(json.loads(by_k))})
+    yield dg.AssetCheckResult(
+        check_name="windows_complete_and_pairs_add_up",
+        passed=incomplete == 0 and counted == pairs,
+        metadata={"windows": windows, "windows_missing_a_k": incomplete, "contracts_in_event_windows": counted,
+                  "pairs_in_contract_windows": pairs},
+    )
 
 
 @dg.asset(
@@ -65,4 +79,4 @@ def unrest_panel(config: PanelConfig, warehouse: DuckDBResource):
     )
 
 
-defs = dg.Definitions(assets=[contract_windows, unrest_panel])
+defs = dg.Definitions(assets=[event_windows, unrest_panel])
