@@ -7,6 +7,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipeline.lib import warehouse
+from pipeline.lib.gdelt.bigquery import V1_TABLE, V2_TABLE, BigQuerySettings, Tables, make_client, storage_api_installed
 from pipeline.lib.gdelt.source import GDELT_V1_BASE_URL, Mirror, RetryPolicy
 
 
@@ -30,6 +31,29 @@ class GdeltMirrorResource(dg.ConfigurableResource):
         return Mirror(self.v1_base_url, Path(self.cache_dir) / "v1", self._retry())
 
 
+class GdeltBigQueryResource(dg.ConfigurableResource):
+    """GDELT's public tables on BigQuery. Credentials come from GOOGLE_APPLICATION_CREDENTIALS (a service-account
+    key file) or application default credentials (`gcloud auth application-default login`); they are never
+    part of this configuration."""
+
+    project: str = ""  # the project billed for the queries; empty: the credentials' project or GOOGLE_CLOUD_PROJECT
+    maximum_bytes_billed: int = 50_000_000_000  # per query; larger queries are refused after their dry run
+    reporting_lag_days: int = 3  # partitions read after a month's last day, for events GDELT loaded late
+    all_columns: bool = False  # all 61 columns, not just those the unrest SQL reads
+    v2_table: str = V2_TABLE
+    v1_table: str = V1_TABLE
+    api_endpoint: str = ""  # empty: Google's; another URL for a local stand-in
+
+    def client(self):
+        return make_client(self.project or None, self.api_endpoint or None)
+
+    def settings(self) -> BigQuerySettings:
+        return BigQuerySettings(
+            maximum_bytes_billed=self.maximum_bytes_billed, reporting_lag_days=self.reporting_lag_days,
+            tables=Tables(v2=self.v2_table, v1=self.v1_table), all_columns=self.all_columns,
+            use_storage_api=not self.api_endpoint and storage_api_installed())
+
+
 class ContractsFileResource(dg.ConfigurableResource):
     """A contracts file in the normalised format (see README, 'contracts file format')."""
 
@@ -41,6 +65,9 @@ class DemoWorldResource(dg.ConfigurableResource):
 
     directory: str
 
+
+# What the BigQuery source needs from the environment, and its defaults (.env and the demo set these).
+BIGQUERY_ENVIRONMENT = {"GDELT_BQ_PROJECT": "", "GDELT_BQ_MAXIMUM_BYTES_BILLED": "50000000000"}
 
 # Every asset that writes the DuckDB file runs in this pool; dagster.yaml limits it to one at a time,
 # because DuckDB allows a single writing process.
@@ -54,6 +81,8 @@ def warehouse_dir(warehouse: DuckDBResource) -> Path:
 RESOURCES = {
     "warehouse": DuckDBResource(database=dg.EnvVar("WAREHOUSE_PATH"), connection_config=warehouse.SETTINGS),
     "gdelt": GdeltMirrorResource(base_url=dg.EnvVar("GDELT_BASE_URL")),
+    "gdelt_bigquery": GdeltBigQueryResource(
+        project=dg.EnvVar("GDELT_BQ_PROJECT"), maximum_bytes_billed=dg.EnvVar.int("GDELT_BQ_MAXIMUM_BYTES_BILLED")),
     "contracts_file": ContractsFileResource(path=dg.EnvVar("CONTRACTS_PATH")),
     "demo_world": DemoWorldResource(directory=dg.EnvVar("DEMO_DIR")),
 }

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipeline.defs.resources import BIGQUERY_ENVIRONMENT
 from pipeline.demo.world import DemoSpec
 
 PARTITION_RANGE_START = "dagster/asset_partition_range_start"
@@ -31,6 +32,7 @@ def demo_environment(root: Path) -> dict[str, str]:
         "DEMO_DIR": str(demo_dir),
         "GDELT_BASE_URL": str(demo_dir / "gdelt"),
         "CONTRACTS_PATH": str(demo_dir / "contracts.csv"),
+        **BIGQUERY_ENVIRONMENT,
     }
 
 

@@ -2,15 +2,17 @@
 
 
 from datetime import date
+from typing import Literal
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipeline.defs.gdelt.partitions import GDELT_MONTHS
 from pipeline.defs.metadata import column_schema, table_metadata
-from pipeline.defs.resources import WAREHOUSE_POOL, GdeltMirrorResource
+from pipeline.defs.resources import WAREHOUSE_POOL, GdeltBigQueryResource, GdeltMirrorResource
 from pipeline.lib import sql
 from pipeline.lib import warehouse as warehouse_lib
+from pipeline.lib.gdelt.bigquery import BigQuerySourceError, ingest_months_from_bigquery
 from pipeline.lib.gdelt.filelist import files_for_month
 from pipeline.lib.gdelt.ingest import GDELT_TABLES, Scope, ingest_month
 from pipeline.lib.gdelt.lists import last_listed_day, read_lists
@@ -19,8 +21,9 @@ from pipeline.lib.gdelt.unrest import build_unrest, preset
 
 
 class GdeltIngestConfig(dg.Config):
-    """Which rows of each export to keep (an empty list keeps everything), and how to read the files."""
+    """Where GDELT is read from, which rows to keep (an empty list keeps everything), and how to read the files."""
 
+    source: Literal["files", "bigquery"] = "files"  # export files over HTTP, or GDELT's public BigQuery tables
     countries: list[str] = ["CH"]  # FIPS 10-4 codes of ActionGeo_CountryCode
     root_codes: list[str] = []  # CAMEO EventRootCode values, e.g. ["14"]
     include_translation: bool = False  # also GDELT 2.0's translingual exports (masterfilelist-translation.txt)
@@ -64,21 +67,33 @@ class GdeltIngestConfig(dg.Config):
     pool=WAREHOUSE_POOL,
 )
 def gdelt_ingest(context: dg.AssetExecutionContext, config: GdeltIngestConfig, warehouse: DuckDBResource,
-                 gdelt: GdeltMirrorResource):
+                 gdelt: GdeltMirrorResource, gdelt_bigquery: GdeltBigQueryResource):
     months = [date.fromisoformat(key) for key in context.partition_keys]
     scope = Scope(tuple(config.countries), tuple(config.root_codes))
-    mirror, v1_mirror = gdelt.mirror(), gdelt.v1_mirror()
-    v2_list, v1_list = read_lists(mirror, v1_mirror, months, config.include_translation)
-    problems = [*(v2_list.problems if v2_list else ()), *(v1_list.problems if v1_list else ())]
-    for problem in problems:
-        context.log.warning(f"skipped a malformed file-list line: {problem}")
-    summaries = []
+    summaries, problems, queries = [], [], []
     with warehouse.get_connection() as con:
-        for month in months:
-            files = files_for_month(month, v2_list, v1_list)
-            summaries.append(ingest_month(con, mirror, files, month, scope, context.log.info, config.workers, v1_mirror))
+        if config.source == "bigquery":
+            try:
+                summaries, outcomes = ingest_months_from_bigquery(
+                    con, gdelt_bigquery.client(), months, scope, gdelt_bigquery.settings(), context.log.info)
+                queries = [{"job": o.job_id, "rows": o.rows.num_rows, "bytes_estimated": o.bytes_estimated,
+                            "bytes_billed": o.bytes_billed, "seconds": round(o.seconds, 1)} for o in outcomes]
+            except BigQuerySourceError as err:
+                raise dg.Failure(description=str(err)) from None
+            last_day = date.today()
+        else:
+            mirror, v1_mirror = gdelt.mirror(), gdelt.v1_mirror()
+            v2_list, v1_list = read_lists(mirror, v1_mirror, months, config.include_translation)
+            problems = [*(v2_list.problems if v2_list else ()), *(v1_list.problems if v1_list else ())]
+            for problem in problems:
+                context.log.warning(f"skipped a malformed file-list line: {problem}")
+            for month in months:
+                files = files_for_month(month, v2_list, v1_list)
+                summaries.append(ingest_month(con, mirror, files, month, scope, context.log.info, config.workers,
+                                              v1_mirror))
+            last_day = last_listed_day(v2_list, v1_list)
         params = {"partition_months": context.partition_keys, "v2_files_per_day": config.expected_files_per_day,
-                  "last_listed_day": last_listed_day(v2_list, v1_list)}
+                  "last_listed_day": last_day}
         accounting = sql.run(con, "gdelt/ledger_accounting_errors", params).pl()
         unverified = sql.run(con, "gdelt/ledger_unverified_files", params).pl()
         incomplete = sql.run(con, "gdelt/ledger_incomplete_days", params).pl()
@@ -92,7 +107,11 @@ def gdelt_ingest(context: dg.AssetExecutionContext, config: GdeltIngestConfig, w
                         "rows_other_months", "rows_rejected")}
     ledger_meta = {**meta["gdelt_files"], **{k: dg.MetadataValue.int(v) for k, v in totals.items()},
                    "file_statuses": dg.MetadataValue.json(statuses), "scope": scope.describe(),
-                   "file_list_problems": dg.MetadataValue.int(len(problems))}
+                   "source": config.source, "file_list_problems": dg.MetadataValue.int(len(problems))}
+    if queries:
+        ledger_meta |= {"bigquery_bytes_estimated": dg.MetadataValue.int(sum(q["bytes_estimated"] for q in queries)),
+                        "bigquery_bytes_billed": dg.MetadataValue.int(sum(q["bytes_billed"] or 0 for q in queries)),
+                        "bigquery_queries": dg.MetadataValue.json(queries)}
     yield dg.MaterializeResult(asset_key="gdelt_files", metadata=ledger_meta)
     yield dg.MaterializeResult(asset_key="gdelt_events", metadata=meta["gdelt_events"])
     yield dg.MaterializeResult(asset_key="gdelt_rejects", metadata=meta["gdelt_rejects"])

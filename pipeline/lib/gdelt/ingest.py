@@ -194,7 +194,7 @@ def ingest_month(
         return [(listed, got, pieces.get(listed.name)) for listed, got in outcomes]
 
     with tempfile.TemporaryDirectory(prefix=f"gdelt-{key}-") as staging:
-        buffer = _Buffer(con, key, Path(staging))
+        buffer = MonthWriter(con, key, Path(staging))
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             results = _ordered(pool, fetch_and_parse, _batches(files), window=max(1, workers) + 1)
             done = (outcome for batch in results for outcome in batch)
@@ -232,7 +232,7 @@ def _ordered(pool: ThreadPoolExecutor, fn, items: list, window: int) -> Iterator
         yield pending.popleft().result()
 
 
-class _Buffer:
+class MonthWriter:
     """Rows on their way into the month's tables.
 
     Rows are staged as Parquet files in a temporary directory as they come, so that memory holds only
@@ -251,8 +251,10 @@ class _Buffer:
         for piece in pieces:
             if piece.kept is not None:
                 self.events.append(piece.kept)
+                self.rows += piece.kept.num_rows
+            if piece.rejects is not None:
                 self.rejects.append(piece.rejects)
-                self.rows += piece.kept.num_rows + piece.rejects.num_rows
+                self.rows += piece.rejects.num_rows
             counts["rows_read"] += piece.read
             counts["rows_kept"] += piece.kept_rows
             counts["rows_out_of_scope"] += piece.out_of_scope
