@@ -256,7 +256,7 @@ class BigQuerySettings:
     maximum_bytes_billed: int
     reporting_lag_days: int = 3
     tables: Tables = Tables()
-    all_columns: bool = False  # all 61 columns instead of those the unrest SQL reads (about 3x the bytes)
+    all_columns: bool = False  # all 61 columns instead of those the unrest SQL reads (about twice the bytes)
     use_storage_api: bool = False
 
 
