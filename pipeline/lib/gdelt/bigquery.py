@@ -12,6 +12,9 @@ used_columns), and on GDELT 2.0's ingestion-time partitioned copy it filters `_P
 month's days, widened by a reporting lag because an event added late in a day can land in the next
 day's partition. GDELT 1.0's table (gdelt-bq.full.events) is not partitioned: a query scans the
 selected columns of the whole table.
+
+google-cloud-bigquery is imported inside the functions that use it: it takes about a second to import, and
+most runs read files.
 """
 
 from __future__ import annotations
