@@ -31,7 +31,7 @@ DATA = ROOT / "benchmarks" / ".data"
 
 
 def generate(contracts: int, events: int, regions: int) -> Path:
-    path = DATA / f"link-{contracts}-{events}-{regions}.duckdb"
+    path = DATA / f"link-v2-{contracts}-{events}-{regions}.duckdb"
     if path.is_file():
         return path
     import duckdb
@@ -58,13 +58,14 @@ def generate(contracts: int, events: int, regions: int) -> Path:
                DATE '2013-01-01' + CAST(hash(i, 'eday') % 2556 AS INTEGER) AS event_date,
                CAST(110100 + (hash(i, 'eregion') % $regions) * 100 AS VARCHAR) AS prefecture_id,
                NULL::VARCHAR AS province_id,
+               'aitocracy' AS preset,
                'CHN' AS country_id
         FROM range($events) AS t(i)""", {"events": events, "regions": regions})
     con.close()
     return path
 
 
-WINDOW = {"period": "quarter", "periods_before": 2, "periods_after": 3}
+WINDOW = {"preset": "aitocracy", "period": "quarter", "periods_before": 2, "periods_after": 3}
 
 
 def run_ours(path: Path) -> dict:
@@ -77,7 +78,7 @@ def run_ours(path: Path) -> dict:
     sql.run(con, "panels/contract_windows")
     _, incomplete, counted, pairs, _ = sql.run(con, "panels/event_windows_check", WINDOW).fetchone()
     assert incomplete == 0 and counted == pairs
-    sql.run(con, "panels/unrest_panel", {"level": "prefecture", "period": "quarter", "start": None, "end": None,
+    sql.run(con, "panels/unrest_panel", {"preset": "aitocracy", "level": "prefecture", "period": "quarter", "start": None, "end": None,
                                          "high_unrest_rule": "mean_plus_sd", "high_unrest_percentile": 0.9})
     windows_rows, ps_ai = con.execute("SELECT count(*), sum(ps_ai_contracts) FROM event_windows").fetchone()
     panel_rows = con.execute("SELECT count(*) FROM unrest_panel").fetchone()[0]

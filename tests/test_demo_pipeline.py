@@ -37,7 +37,7 @@ def con(demo):
 def test_warehouse_has_every_table(con):
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     assert tables == {
-        "gdelt_files", "gdelt_events", "gdelt_rejects", "unrest_screening", "unrest_events", "regions",
+        "gdelt_files", "gdelt_events", "gdelt_rejects", "unrest_definitions", "unrest_screening", "unrest_events", "regions",
         "fips_adm1_crosswalk", "fips_adm1_iso_crosswalk", "prefecture_boundaries", "contracts", "contract_quarantine", "event_windows", "unrest_panel",
         "event_study", "demo_truth",
     }
@@ -194,7 +194,8 @@ def test_materialisations_carry_metadata(demo):
     event = demo["instance"].get_latest_materialization_event(dg.AssetKey("unrest_events"))
     metadata = event.asset_materialization.metadata
     assert metadata["dagster/row_count"].value > 0
-    assert "preset" in metadata and "date_range" in metadata and "| event_id |" in metadata["preview"].value
+    assert metadata["presets"].value == ["aitocracy"] and "date_range" in metadata
+    assert "| preset | event_id |" in metadata["preview"].value
     plot = demo["instance"].get_latest_materialization_event(dg.AssetKey("event_study")).asset_materialization.metadata
     assert plot["plot_aitocracy_distributed_lag_ps_ai_contracts"].value.startswith(
         "![aitocracy_distributed_lag ps_ai_contracts](data:image/png;base64,")

@@ -81,7 +81,7 @@ def test_every_china_row_of_the_real_export_is_placed_at_its_level(tmp_path, geo
     source = Mirror(str(mirror))
     ingest_month(geo_db, source, files_for_month(date(2018, 3, 1), source.read_v2_list(), None), date(2018, 3, 1),
                  Scope(countries=("CH",)), log=lambda m: None)
-    build_unrest(geo_db, EVERYTHING_IN_CHINA)
+    build_unrest(geo_db, [EVERYTHING_IN_CHINA])
     rows = geo_db.execute("""
         SELECT action_geo_type, action_geo_full_name, geo_level, country_id, province_id, prefecture_id
         FROM unrest_events ORDER BY source_line""").fetchall()
@@ -111,9 +111,9 @@ def test_the_naive_rule_puts_province_events_in_the_capital(tmp_path, geo_db):
     ingest_month(geo_db, source, files_for_month(date(2020, 1, 1), source.read_v2_list(), None), date(2020, 1, 1),
                  Scope(countries=("CH",)), log=lambda m: None)
     definition = UnrestDefinition("aitocracy", ("14",), ("CH",), STATE_ACTOR_TYPES, 2)
-    build_unrest(geo_db, definition)
+    build_unrest(geo_db, [definition])
     strict = geo_db.execute("SELECT geo_level, province_id, prefecture_id FROM unrest_events WHERE event_id = 1").fetchone()
-    build_unrest(geo_db, definition, province_events_to_capital=True)
+    build_unrest(geo_db, [definition], province_events_to_capital=True)
     naive = geo_db.execute(
         "SELECT geo_level, province_id, prefecture_id, placement_note FROM unrest_events WHERE event_id = 1").fetchone()
     assert strict == ("province", "440000", None)

@@ -28,7 +28,7 @@ CONTRACTS = [  # id, award date, region, public-security AI
 def con():
     connection = duckdb.connect()
     connection.execute("CREATE TABLE unrest_events (event_id INT, event_date DATE, prefecture_id VARCHAR, "
-                       "province_id VARCHAR, country_id VARCHAR DEFAULT 'CHN')")
+                       "province_id VARCHAR, country_id VARCHAR DEFAULT 'CHN', preset VARCHAR DEFAULT 'aitocracy')")
     connection.executemany("INSERT INTO unrest_events (event_id, event_date, prefecture_id, province_id) "
                            "VALUES (?, ?, ?, left(?, 2) || '0000')", [(*u, u[2]) for u in UNREST])
     connection.execute("""
@@ -45,7 +45,7 @@ def con():
 
 
 def test_windows_have_the_exact_relative_periods(con):
-    sql.run(con, "panels/event_windows", {"period": "quarter", "periods_before": 2, "periods_after": 3})
+    sql.run(con, "panels/event_windows", {"preset": "aitocracy", "period": "quarter", "periods_before": 2, "periods_after": 3})
     sql.run(con, "panels/contract_windows")
     windows = con.execute("SELECT region_id, unrest_events, contract_id, rel_period FROM contract_windows "
                           "ORDER BY region_id, unrest_period, rel_period, contract_id").fetchall()
@@ -68,14 +68,14 @@ def test_windows_have_the_exact_relative_periods(con):
 
 def test_windows_outside_the_contract_data_are_marked(con):
     con.execute("DELETE FROM contracts WHERE award_date >= DATE '2020-07-01'")  # contracts now end in 2020Q2
-    sql.run(con, "panels/event_windows", {"period": "quarter", "periods_before": 2, "periods_after": 3})
+    sql.run(con, "panels/event_windows", {"preset": "aitocracy", "period": "quarter", "periods_before": 2, "periods_after": 3})
     outside = con.execute("SELECT region_id, rel_period, contracts_total FROM event_windows "
                           "WHERE NOT in_contract_span ORDER BY ALL").fetchall()
     assert outside == [(B, 2, 0), (B, 3, 0)]
 
 
 def test_every_cell_of_the_panel(con):
-    sql.run(con, "panels/unrest_panel", {"level": "prefecture", "period": "quarter", "start": "2019-01-01",
+    sql.run(con, "panels/unrest_panel", {"preset": "aitocracy", "level": "prefecture", "period": "quarter", "start": "2019-01-01",
                                          "end": "2020-12-31", "high_unrest_rule": "mean_plus_sd",
                                          "high_unrest_percentile": 0.9})
     cells = {(r, p): (u, t, ps, cum) for r, p, u, t, ps, cum in con.execute(
@@ -100,7 +100,7 @@ def test_every_cell_of_the_panel(con):
     ("above_percentile", 0.95, {(A, "2019Q3")}),  # the 95th percentile of the 24 cells is 1
 ])
 def test_high_unrest_rules(con, rule, percentile, flagged):
-    sql.run(con, "panels/unrest_panel", {"level": "prefecture", "period": "quarter", "start": "2019-01-01",
+    sql.run(con, "panels/unrest_panel", {"preset": "aitocracy", "level": "prefecture", "period": "quarter", "start": "2019-01-01",
                                          "end": "2020-12-31", "high_unrest_rule": rule,
                                          "high_unrest_percentile": percentile})
     assert set(con.execute("SELECT region_id, period_label FROM unrest_panel WHERE high_unrest").fetchall()) == flagged

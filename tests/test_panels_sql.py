@@ -36,6 +36,7 @@ def con():
     connection.execute("ALTER TABLE contracts ADD COLUMN is_duplicate BOOLEAN DEFAULT false")
     connection.execute("ALTER TABLE contracts ADD COLUMN buyer_sector VARCHAR DEFAULT 'public_security'")
     connection.execute("ALTER TABLE unrest_events ADD COLUMN country_id VARCHAR DEFAULT 'CHN'")
+    connection.execute("ALTER TABLE unrest_events ADD COLUMN preset VARCHAR DEFAULT 'aitocracy'")
     # The award 'a' published a second time: kept in contracts, counted nowhere.
     connection.execute("INSERT INTO contracts SELECT * REPLACE ('a' || '-again' AS contract_id, true AS is_duplicate) "
                        "FROM contracts WHERE contract_id = 'a'")
@@ -44,7 +45,7 @@ def con():
 
 
 def test_contract_windows_relative_periods(con):
-    sql.run(con, "panels/event_windows", {"period": "quarter", "periods_before": 2, "periods_after": 3})
+    sql.run(con, "panels/event_windows", {"preset": "aitocracy", "period": "quarter", "periods_before": 2, "periods_after": 3})
     sql.run(con, "panels/contract_windows")
     rows = con.execute(
         "SELECT region_id, unrest_period, unrest_events, contract_id, rel_period FROM contract_windows "
@@ -60,7 +61,7 @@ def test_contract_windows_relative_periods(con):
 
 
 def test_unrest_panel_cells(con):
-    sql.run(con, "panels/unrest_panel", {"level": "prefecture", "period": "quarter", "start": None, "end": None,
+    sql.run(con, "panels/unrest_panel", {"preset": "aitocracy", "level": "prefecture", "period": "quarter", "start": None, "end": None,
                                          "high_unrest_rule": "mean_plus_sd", "high_unrest_percentile": 0.9})
     panel = con.execute("""
         SELECT region_id, period_label, unrest_count, contracts_total, ps_ai_contracts, ps_ai_amount,
@@ -79,12 +80,12 @@ def test_unrest_panel_cells(con):
     z = dict(((r, p), v) for r, p, v in con.execute("SELECT region_id, period_label, unrest_z FROM unrest_panel").fetchall())
     # 3 unrest events over 21 cells: mean 1/7.
     assert z[("440100", "2019Q2")] > z[("430100", "2019Q3")] > 0 > z[("420100", "2019Q1")]
-    check = sql.run(con, "panels/unrest_panel_check", {"period": "quarter", "level": "prefecture"}).fetchone()
+    check = sql.run(con, "panels/unrest_panel_check", {"preset": "aitocracy", "period": "quarter", "level": "prefecture"}).fetchone()
     assert check == (21, 3, 7, 21, 3, 3, 6, 6)
 
 
 def test_unrest_panel_explicit_span_and_month_periods(con):
-    sql.run(con, "panels/unrest_panel", {"level": "prefecture", "period": "month", "start": "2019-04-15",
+    sql.run(con, "panels/unrest_panel", {"preset": "aitocracy", "level": "prefecture", "period": "month", "start": "2019-04-15",
                                          "end": "2019-07-31", "high_unrest_rule": "mean_plus_sd",
                                          "high_unrest_percentile": 0.9})
     labels = [r[0] for r in con.execute("SELECT DISTINCT period_label FROM unrest_panel ORDER BY 1").fetchall()]
@@ -93,15 +94,15 @@ def test_unrest_panel_explicit_span_and_month_periods(con):
 
 
 def test_province_and_country_panels_count_what_lies_below_them(con):
-    sql.run(con, "panels/unrest_panel", {"level": "province", "period": "quarter", "start": None, "end": None,
+    sql.run(con, "panels/unrest_panel", {"preset": "aitocracy", "level": "province", "period": "quarter", "start": None, "end": None,
                                          "high_unrest_rule": "mean_plus_sd", "high_unrest_percentile": 0.9})
     provinces = {(r, p): (u, ps) for r, p, u, ps in con.execute(
         "SELECT region_id, period_label, unrest_count, ps_ai_contracts FROM unrest_panel").fetchall()}
     assert {r for r, _ in provinces} == {"440000", "430000", "420000"}
     assert provinces[("440000", "2019Q2")] == (3, 0)  # two prefecture events and the province-level one
     assert provinces[("440000", "2019Q1")] == (0, 1)  # Guangzhou's contract a counts in Guangdong
-    assert sql.run(con, "panels/unrest_panel_check", {"period": "quarter", "level": "province"}).fetchone()[4:6] == (4, 4)
-    sql.run(con, "panels/unrest_panel", {"level": "country", "period": "quarter", "start": None, "end": None,
+    assert sql.run(con, "panels/unrest_panel_check", {"preset": "aitocracy", "period": "quarter", "level": "province"}).fetchone()[4:6] == (4, 4)
+    sql.run(con, "panels/unrest_panel", {"preset": "aitocracy", "level": "country", "period": "quarter", "start": None, "end": None,
                                          "high_unrest_rule": "mean_plus_sd", "high_unrest_percentile": 0.9})
     country = con.execute("SELECT DISTINCT region_id FROM unrest_panel").fetchall()
     assert country == [("CHN",)]

@@ -1,4 +1,4 @@
--- unrest_events: the rows unrest_screening keeps, each placed in regions at the level its geocode allows
+-- unrest_events: the rows unrest_screening keeps, one row per event and preset that keeps it, each placed in regions at the level its geocode allows
 -- (the precision policy):
 --   city-level geocodes (ActionGeo_Type 3, 4): country, prefecture (the polygon that holds the point,
 --       from point_placements) and that prefecture's province; when the point is in no prefecture,
@@ -9,7 +9,7 @@
 --   country-level geocodes: country only.
 CREATE OR REPLACE TABLE unrest_events AS
 WITH kept AS (
-    SELECT e.*
+    SELECT s.preset, e.*
     FROM gdelt_events AS e
     JOIN unrest_screening AS s USING (partition_month, source_file, source_line)
     WHERE s.exclusion_reason IS NULL
@@ -33,6 +33,7 @@ placed AS (
     FROM located
 )
 SELECT
+    l.preset,
     l.GLOBALEVENTID AS event_id,
     strptime(CAST(l.SQLDATE AS VARCHAR), '%Y%m%d')::DATE AS event_date,
     l.EventCode AS event_code,
@@ -72,4 +73,4 @@ SELECT
     l.source_line
 FROM placed AS l
 LEFT JOIN regions AS pref ON pref.region_id = l.prefecture_id AND pref.level = 'prefecture'
-ORDER BY event_date, event_id;
+ORDER BY l.preset, event_date, event_id;

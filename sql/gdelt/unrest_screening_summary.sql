@@ -1,5 +1,5 @@
--- How many gdelt_events rows each rule of the unrest definition excluded (NULL: kept as unrest events).
-SELECT coalesce(exclusion_reason, 'kept') AS outcome, count(*) AS rows
+-- How many gdelt_events rows each rule of each unrest definition excluded (NULL: kept as unrest events).
+SELECT preset, coalesce(exclusion_reason, 'kept') AS outcome, count(*) AS rows
 FROM unrest_screening
 GROUP BY ALL
-ORDER BY rows DESC, outcome;
+ORDER BY preset, rows DESC, outcome;

@@ -1,5 +1,5 @@
 -- event_windows: the purchases before and after each unrest period. One row per prefecture-period with
--- unrest (prefecture-placed events) and per k from -$periods_before to $periods_after, where
+-- unrest (prefecture-placed events of the unrest preset $preset) and per k from -$periods_before to $periods_after, where
 -- k (rel_period) = contract period minus unrest period ($period: month, quarter or year), so 1 is the
 -- period after the unrest and -2 two periods before. Every k of every window has a row, zero when
 -- nothing was bought; in_contract_span says whether that period lies inside the contract data at all
@@ -16,7 +16,7 @@ WITH unrest AS (
            datediff($period, DATE '1970-01-01', event_date) AS unrest_index,
            count(*) AS unrest_events
     FROM unrest_events
-    WHERE prefecture_id IS NOT NULL
+    WHERE prefecture_id IS NOT NULL AND preset = $preset
     GROUP BY ALL
 ),
 contract_cells AS (
@@ -45,6 +45,7 @@ SELECT
     (DATE '1970-01-01' + to_months(CAST((u.unrest_index + k.rel_period)
         * CASE $period WHEN 'month' THEN 1 WHEN 'quarter' THEN 3 ELSE 12 END AS INTEGER)))::DATE AS contract_period,
     $period AS period,
+    $preset AS unrest_preset,
     u.unrest_index + k.rel_period BETWEEN s.first_index AND s.last_index AS in_contract_span,
     coalesce(p.contracts_total, 0) AS contracts_total,
     coalesce(p.ai_contracts, 0) AS ai_contracts,

@@ -1,4 +1,5 @@
--- unrest_panel: a balanced region x period panel at $level (prefecture, province or country).
+-- unrest_panel: a balanced region x period panel at $level (prefecture, province or country), counting
+-- the unrest events of the preset $preset.
 --   regions: every region of that level with a contract or an unrest event placed at that level or below
 --            (a prefecture's contracts and events count in its province: GB/T 2260 codes nest, 440100 in 440000);
 --   periods: every $period from $start to $end (defaults: the first and last period with a contract,
@@ -31,6 +32,7 @@ unrest_periods AS (
     FROM unrest_events
     WHERE CASE $level WHEN 'prefecture' THEN prefecture_id WHEN 'province' THEN province_id ELSE country_id END
           IS NOT NULL
+      AND preset = $preset
 ),
 bounds AS (
     SELECT coalesce(date_trunc($period, $start::DATE)::DATE, min(period_start)) AS first_period,
@@ -99,6 +101,7 @@ SELECT
         WHEN 'month' THEN strftime(period_start, '%Y-%m')
         ELSE strftime(period_start, '%Y')
     END AS period_label,
+    $preset AS unrest_preset,
     unrest_count,
     (unrest_count - mean) / nullif(sd, 0) AS unrest_z,
     CASE $high_unrest_rule

@@ -1,5 +1,5 @@
 -- Proof that unrest_panel is balanced and loses nothing inside its span: cell counts, and the
--- totals of unrest events placed at $level and of public-security AI contracts at or below it in the span.
+-- totals of unrest events of preset $preset placed at $level and of public-security AI contracts at or below it in the span.
 WITH span AS (
     SELECT min(period_start) AS first_period, max(period_start) AS last_period FROM unrest_panel
 ),
@@ -13,6 +13,7 @@ SELECT
     (SELECT count(*) FROM unrest_events, span
       WHERE CASE $level WHEN 'prefecture' THEN prefecture_id WHEN 'province' THEN province_id ELSE country_id END
             IS NOT NULL
+        AND preset = $preset
         AND date_trunc($period, event_date) BETWEEN first_period AND last_period) AS unrest_in_span,
     (SELECT coalesce(sum(ps_ai_contracts), 0) FROM unrest_panel) AS ps_ai_in_panel,
     (SELECT count(*) FROM contracts, span

@@ -17,7 +17,7 @@ from pipeline.lib.gdelt.filelist import files_for_month
 from pipeline.lib.gdelt.ingest import GDELT_TABLES, Scope, ingest_month
 from pipeline.lib.gdelt.lists import last_listed_day, read_lists
 from pipeline.lib.gdelt.schema import LINEAGE_COLUMNS, events_v2_columns
-from pipeline.lib.gdelt.unrest import build_unrest, preset
+from pipeline.lib.gdelt.unrest import STATE_ACTOR_TYPES, UnrestDefinition, build_unrest, preset
 
 
 class GdeltIngestConfig(dg.Config):
@@ -131,45 +131,68 @@ def gdelt_ingest(context: dg.AssetExecutionContext, config: GdeltIngestConfig, w
 
 
 class UnrestConfig(dg.Config):
-    preset: str = "aitocracy"
+    # The unrest definitions to apply, side by side (unrest_events.preset): aitocracy, protest, riots, trade,
+    # or custom (the custom_* fields below). Panels choose one of them in their own config.
+    presets: list[str] = ["aitocracy"]
+    custom_root_codes: list[str] = []  # CAMEO roots, e.g. ["14"]; empty: any
+    custom_event_code_prefixes: list[str] = []  # CAMEO event codes by prefix, e.g. ["145"]; empty: any
+    custom_countries: list[str] = ["CH"]  # FIPS 10-4 action countries; empty: any
+    custom_exclude_state_actors: bool = True  # drop events whose Actor1 is government, military, police ...
+    custom_min_geo_type: int = 2  # 1 country, 2 US state, 3 US city, 4 world city, 5 world ADM1
+    custom_level: Literal["prefecture", "province", "country"] = "prefecture"
     # The naive rule, for comparison only: events geocoded to a province go to its capital's prefecture.
     province_events_to_capital: bool = False
+
+    def definitions(self) -> list[UnrestDefinition]:
+        custom = UnrestDefinition(
+            "custom", tuple(self.custom_root_codes), tuple(self.custom_countries),
+            STATE_ACTOR_TYPES if self.custom_exclude_state_actors else (), self.custom_min_geo_type,
+            tuple(self.custom_event_code_prefixes), self.custom_level)
+        return [custom if name == "custom" else preset(name) for name in self.presets]
 
 
 @dg.multi_asset(
     name="unrest",
     specs=[
-        dg.AssetSpec("unrest_screening", group_name="gdelt", deps=["gdelt_events"],
-                     description="Every gdelt_events row with the first rule of the unrest definition that excludes "
-                                 "it (NULL: kept)."),
+        dg.AssetSpec("unrest_definitions", group_name="gdelt",
+                     description="The unrest definitions in force: one row per preset of the run config."),
+        dg.AssetSpec("unrest_screening", group_name="gdelt", deps=["gdelt_events", "unrest_definitions"],
+                     description="Every gdelt_events row, once per preset, with the first rule of that preset's "
+                                 "definition that excludes it (NULL: kept)."),
         dg.AssetSpec("unrest_events", group_name="gdelt",
                      deps=["unrest_screening", "regions", "fips_adm1_crosswalk", "prefecture_boundaries"],
-                     description="Unrest events (default preset aitocracy: CAMEO roots 14, 10, 13 in China by "
-                                 "non-state Actor1, geocoded below country level), deduplicated and placed in "
-                                 "country, province and (city-level geocodes only, by prefecture polygon) prefecture."),
+                     description="Unrest events, one row per event and preset that keeps it (default preset "
+                                 "aitocracy: CAMEO roots 14, 10, 13 in China by non-state Actor1, geocoded below "
+                                 "country level), deduplicated and placed in country, province and (city-level "
+                                 "geocodes only, by prefecture polygon) prefecture."),
     ],
     check_specs=[
         dg.AssetCheckSpec("every_event_screened", asset="unrest_events", blocking=True,
-                          description="unrest_screening has one row per gdelt_events row, and unrest_events holds "
-                                      "exactly the rows it keeps."),
+                          description="unrest_screening has one row per gdelt_events row and preset, and "
+                                      "unrest_events holds exactly the rows it keeps."),
         dg.AssetCheckSpec("province_geocodes_not_in_prefectures", asset="unrest_events", blocking=True,
                           description="No event geocoded only to a province (ActionGeo_Type 5) is placed in a prefecture."),
     ],
     pool=WAREHOUSE_POOL,
 )
 def unrest(context: dg.AssetExecutionContext, config: UnrestConfig, warehouse: DuckDBResource):
-    definition = preset(config.preset)
+    try:
+        definitions = config.definitions()
+    except ValueError as err:
+        raise dg.Failure(description=str(err)) from None
     with warehouse.get_connection() as con:
         warehouse_tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         if "gdelt_events" not in warehouse_tables:
             raise dg.Failure("gdelt_events is empty: materialise gdelt_ingest for at least one month first")
-        build_unrest(con, definition, config.province_events_to_capital)
+        build_unrest(con, definitions, config.province_events_to_capital)
         screened = sql.run(con, "gdelt/unrest_screening_summary").fetchall()
         gdelt_rows, screened_rows, kept, events = con.execute(
             "SELECT (SELECT count(*) FROM gdelt_events), (SELECT count(*) FROM unrest_screening), "
             "(SELECT count(*) FROM unrest_screening WHERE exclusion_reason IS NULL), (SELECT count(*) FROM unrest_events)"
         ).fetchone()
-        by_level = dict(con.execute("SELECT geo_level, count(*) FROM unrest_events GROUP BY ALL ORDER BY 1").fetchall())
+        by_preset = {p: dict(con.execute(
+            "SELECT geo_level, count(*) FROM unrest_events WHERE preset = ? GROUP BY ALL ORDER BY 1", [p]).fetchall())
+            for p in config.presets}
         misplaced = 0 if config.province_events_to_capital else con.execute(
             "SELECT count(*) FROM unrest_events WHERE action_geo_type = 5 AND prefecture_id IS NOT NULL").fetchone()[0]
         unplaced_points = con.execute(
@@ -177,18 +200,25 @@ def unrest(context: dg.AssetExecutionContext, config: UnrestConfig, warehouse: D
             "GROUP BY ALL").fetchall()
         screening_meta = table_metadata(con, "unrest_screening")
         events_meta = table_metadata(con, "unrest_events", date_column="event_date")
-    context.log.info(f"unrest screening ({definition.name}): {screened}")
+    outcomes: dict[str, dict[str, int]] = {}
+    for name, reason, n in screened:
+        outcomes.setdefault(name, {})[reason] = n
+    context.log.info(f"unrest screening: {outcomes}")
+    yield dg.MaterializeResult(asset_key="unrest_definitions", metadata={
+        "presets": dg.MetadataValue.json(config.presets),
+        "definitions": dg.MetadataValue.json([d.row() for d in definitions])})
     yield dg.MaterializeResult(asset_key="unrest_screening", metadata={
-        **screening_meta, "outcomes": dg.MetadataValue.json({reason: n for reason, n in screened})})
+        **screening_meta, "outcomes": dg.MetadataValue.json(outcomes)})
     yield dg.MaterializeResult(asset_key="unrest_events", metadata={
-        **events_meta, "preset": definition.name, "definition": dg.MetadataValue.json(definition.sql_params()),
-        "events_by_geo_level": dg.MetadataValue.json(by_level),
-        "share_by_geo_level": dg.MetadataValue.json({k: round(v / max(events, 1), 4) for k, v in by_level.items()}),
+        **events_meta, "presets": dg.MetadataValue.json(config.presets),
+        "definitions": dg.MetadataValue.json([d.row() for d in definitions]),
+        "events_by_preset_and_geo_level": dg.MetadataValue.json(by_preset),
         "city_events_not_in_a_prefecture": dg.MetadataValue.json(dict(unplaced_points)),
         "province_events_to_capital": config.province_events_to_capital})
     yield dg.AssetCheckResult(
         check_name="every_event_screened", asset_key="unrest_events",
-        passed=gdelt_rows == screened_rows and kept == events,
-        metadata={"gdelt_events": gdelt_rows, "screened": screened_rows, "kept": kept, "unrest_events": events})
+        passed=gdelt_rows * len(definitions) == screened_rows and kept == events,
+        metadata={"gdelt_events": gdelt_rows, "presets": len(definitions), "screened": screened_rows, "kept": kept,
+                  "unrest_events": events})
     yield dg.AssetCheckResult(check_name="province_geocodes_not_in_prefectures", asset_key="unrest_events",
                               passed=misplaced == 0, metadata={"misplaced": misplaced})

@@ -11,12 +11,14 @@ from pipeline.lib.exports import export_with_manifest
 
 
 class WindowConfig(dg.Config):
+    preset: str = "aitocracy"  # which unrest preset of unrest_events (see the unrest asset's presets)
     period: Literal["month", "quarter", "year"] = "quarter"
     periods_before: int = 2
     periods_after: int = 3
 
 
 class PanelConfig(dg.Config):
+    preset: str = "aitocracy"  # which unrest preset of unrest_events (see the unrest asset's presets)
     level: Literal["prefecture", "province", "country"] = "prefecture"
     period: Literal["month", "quarter", "year"] = "quarter"
     high_unrest_rule: Literal["mean_plus_sd", "above_median", "above_percentile"] = "mean_plus_sd"
@@ -65,7 +67,7 @@ def unrest_panel(config: PanelConfig, warehouse: DuckDBResource):
         sql.run(con, "panels/unrest_panel", config.model_dump())
         manifest = export_with_manifest(con, "unrest_panel", warehouse_dir(warehouse) / "exports",
                                         ["unrest_events", "contracts"], config.model_dump())
-        check = sql.run(con, "panels/unrest_panel_check", {"period": config.period, "level": config.level}).fetchone()
+        check = sql.run(con, "panels/unrest_panel_check", config.model_dump()).fetchone()
         meta = table_metadata(con, "unrest_panel", order_by="region_id, period_start", date_column="period_start")
     rows, regions, periods, distinct_cells, unrest_panel_sum, unrest_source, ps_panel, ps_source = check
     yield dg.MaterializeResult(metadata={**meta, "regions": regions, "periods": periods, "period": config.period,

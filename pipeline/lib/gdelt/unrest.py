@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from pipeline.lib import sql
+import polars as pl
+
+from pipeline.lib import sql, warehouse
 from pipeline.lib.geo.layer import load_layer
 from pipeline.lib.geo.placement import place_points
 
@@ -15,27 +17,28 @@ STATE_ACTOR_TYPES = ("GOV", "MIL", "COP", "JUD", "SPY")
 @dataclass(frozen=True)
 class UnrestDefinition:
     name: str
-    root_codes: tuple[str, ...]
+    root_codes: tuple[str, ...]  # CAMEO EventRootCode values; empty = any
     countries: tuple[str, ...]  # FIPS 10-4 country codes of the action; empty = any
-    state_actor_types: tuple[str, ...]
+    state_actor_types: tuple[str, ...]  # Actor1Type1Code values that make an event the state's own; empty = none
     min_geo_type: int  # minimum ActionGeo_Type (1 country, 2 US state, 3 US city, 4 world city, 5 world ADM1)
+    event_code_prefixes: tuple[str, ...] = ()  # CAMEO EventCode prefixes, e.g. "145" for riots; empty = any
+    level: str = "prefecture"  # the region level the design counts unrest at (recorded, for the panels)
 
-    def sql_params(self) -> dict:
-        params = asdict(self)
-        params.pop("name")
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
+    def row(self) -> dict:
+        """The definition as a row of the unrest_definitions table."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
 
 PRESETS = {
     # Beraja, Kao, Yang and Yuchtman (QJE 2023): protest (14), demand (10) and threaten (13) events
     # in China by non-government actors, geocoded below country level.
-    "aitocracy": UnrestDefinition(
-        name="aitocracy",
-        root_codes=("14", "10", "13"),
-        countries=("CH",),
-        state_actor_types=STATE_ACTOR_TYPES,
-        min_geo_type=2,
-    ),
+    "aitocracy": UnrestDefinition("aitocracy", ("14", "10", "13"), ("CH",), STATE_ACTOR_TYPES, 2),
+    # Protests alone, and riots alone (CAMEO 145 and its sub-codes 1451-1454), under the same rules.
+    "protest": UnrestDefinition("protest", ("14",), ("CH",), STATE_ACTOR_TYPES, 2),
+    "riots": UnrestDefinition("riots", ("14",), ("CH",), STATE_ACTOR_TYPES, 2, event_code_prefixes=("145",)),
+    # Beraja, Kao, Yang and Yuchtman, "Exporting the Surveillance State via Trade in AI" (NBER w31676):
+    # events of the twelve CAMEO roots 09 to 20 in any country, counted by country and year.
+    "trade": UnrestDefinition("trade", tuple(f"{r:02d}" for r in range(9, 21)), (), (), 1, level="country"),
 }
 
 
@@ -46,9 +49,17 @@ def preset(name: str) -> UnrestDefinition:
         raise ValueError(f"unknown unrest preset {name!r}; known presets: {', '.join(sorted(PRESETS))}") from None
 
 
-def build_unrest(con, definition: UnrestDefinition, province_events_to_capital: bool = False) -> None:
-    """Write unrest_screening and unrest_events from gdelt_events, regions and prefecture_boundaries."""
-    sql.run(con, "gdelt/unrest_screening", definition.sql_params())
+def build_unrest(con, definitions: list[UnrestDefinition], province_events_to_capital: bool = False) -> None:
+    """Write unrest_definitions, unrest_screening and unrest_events (one row per event and definition)."""
+    names = [d.name for d in definitions]
+    if len(set(names)) != len(names):
+        raise ValueError(f"unrest definitions must have distinct names, got {names}")
+    warehouse.replace_table(con, "unrest_definitions", pl.DataFrame(
+        [d.row() for d in definitions],
+        schema={"name": pl.String, "root_codes": pl.List(pl.String), "countries": pl.List(pl.String),
+                "state_actor_types": pl.List(pl.String), "min_geo_type": pl.Int64,
+                "event_code_prefixes": pl.List(pl.String), "level": pl.String}))
+    sql.run(con, "gdelt/unrest_screening")
     points = sql.run(con, "gdelt/unrest_city_points").pl()
     con.register("point_placements", place_points(points, load_layer(con)).to_arrow())
     try:
