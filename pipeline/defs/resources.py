@@ -60,6 +60,13 @@ class ContractsFileResource(dg.ConfigurableResource):
     path: str
 
 
+class TradeDataResource(dg.ConfigurableResource):
+    """The files of the trade design: AI export deals, and covariates (Polity scores, cameras ...). Empty: none."""
+
+    trade_deals_path: str = ""
+    covariates_path: str = ""
+
+
 class DemoWorldResource(dg.ConfigurableResource):
     """The directory the demo world is written to."""
 
@@ -84,5 +91,7 @@ RESOURCES = {
     "gdelt_bigquery": GdeltBigQueryResource(
         project=dg.EnvVar("GDELT_BQ_PROJECT"), maximum_bytes_billed=dg.EnvVar.int("GDELT_BQ_MAXIMUM_BYTES_BILLED")),
     "contracts_file": ContractsFileResource(path=dg.EnvVar("CONTRACTS_PATH")),
+    "trade_data": TradeDataResource(trade_deals_path=dg.EnvVar("TRADE_DEALS_PATH"),
+                                    covariates_path=dg.EnvVar("COVARIATES_PATH")),
     "demo_world": DemoWorldResource(directory=dg.EnvVar("DEMO_DIR")),
 }

@@ -32,6 +32,8 @@ def demo_environment(root: Path) -> dict[str, str]:
         "DEMO_DIR": str(demo_dir),
         "GDELT_BASE_URL": str(demo_dir / "gdelt"),
         "CONTRACTS_PATH": str(demo_dir / "contracts.csv"),
+        "TRADE_DEALS_PATH": str(demo_dir / "trade_deals.csv"),
+        "COVARIATES_PATH": str(demo_dir / "covariates.csv"),
         **BIGQUERY_ENVIRONMENT,
     }
 
