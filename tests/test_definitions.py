@@ -15,6 +15,8 @@ EXPECTED_GROUPS = {
     "procurement": {"contracts", "contract_quarantine"},
     "panels": {"event_windows", "unrest_panel"},
     "estimates": {"event_study"},
+    "trade": {"trade_deals", "trade_deal_quarantine", "covariates", "covariate_quarantine", "trade_panel",
+              "trade_event_study"},
 }
 
 

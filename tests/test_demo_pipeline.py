@@ -10,7 +10,7 @@ from pipeline.demo.run import demo_environment, materialize_demo
 from pipeline.demo.world import DemoSpec
 
 SPEC = DemoSpec()
-MONTHS = SPEC.years * 12
+MONTHS = (SPEC.gdelt_span()[1] - SPEC.gdelt_span()[0] + 1) * 12  # both worlds' years
 QUARTERS = SPEC.years * 4
 
 
@@ -38,8 +38,9 @@ def test_warehouse_has_every_table(con):
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     assert tables == {
         "gdelt_files", "gdelt_events", "gdelt_rejects", "unrest_definitions", "unrest_screening", "unrest_events", "regions",
-        "fips_adm1_crosswalk", "fips_adm1_iso_crosswalk", "prefecture_boundaries", "contracts", "contract_quarantine", "event_windows", "unrest_panel",
-        "event_study", "demo_truth",
+        "fips_adm1_crosswalk", "fips_adm1_iso_crosswalk", "prefecture_boundaries", "contracts", "contract_quarantine",
+        "event_windows", "unrest_panel", "event_study", "demo_truth", "trade_deals", "trade_deal_quarantine", "covariates",
+        "covariate_quarantine", "trade_panel", "trade_event_study",
     }
     views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
     assert views == {"contract_windows"}
@@ -52,8 +53,8 @@ def test_every_gdelt_line_is_accounted_for(con, demo):
     assert files == demo["truth"]["gdelt_files"]
     assert read == demo["truth"]["gdelt_lines"] == kept + out + rejected
     assert con.execute("SELECT count(*) FROM gdelt_events").fetchone()[0] == kept
-    # The world plants one truncated line per quarter and 40 events abroad per quarter (outside the CH scope).
-    assert rejected == QUARTERS and out == 40 * QUARTERS
+    # The world plants one truncated line per quarter; the demo ingests every country, so nothing is out of scope.
+    assert rejected == QUARTERS and out == 0
     assert con.execute("SELECT count(DISTINCT partition_month) FROM gdelt_files").fetchone()[0] == MONTHS
     reasons = con.execute("SELECT DISTINCT reason FROM gdelt_rejects").fetchall()
     assert reasons == [("has 30 tab-separated fields, expected 61",)]
@@ -61,10 +62,13 @@ def test_every_gdelt_line_is_accounted_for(con, demo):
 
 def test_unrest_screening_applies_each_rule(con, demo):
     outcomes = dict(con.execute(
-        "SELECT coalesce(exclusion_reason, 'kept'), count(*) FROM unrest_screening GROUP BY ALL").fetchall())
+        "SELECT coalesce(exclusion_reason, 'kept'), count(*) FROM unrest_screening WHERE preset = 'aitocracy' "
+        "GROUP BY ALL").fetchall())
     # Per quarter the world adds 30 state-actor protests, 100 events of other roots, 10 country-level
-    # protests and 3 republished events; every planted event and 20 province-level protests are kept.
+    # protests, 40 protests abroad and 3 republished events; every planted event and 20 province-level
+    # protests are kept. The country world's events are all abroad.
     assert outcomes == {
+        "action country not in definition": 40 * QUARTERS + demo["truth"]["planted_country_unrest_events"],
         "Actor1 is a state actor": 30 * QUARTERS,
         "CAMEO root code not in definition": 100 * QUARTERS,
         "geocoded below the minimum precision": 10 * QUARTERS,
@@ -74,7 +78,8 @@ def test_unrest_screening_applies_each_rule(con, demo):
 
 
 def test_province_geocodes_stay_at_province_level(con, demo):
-    levels = dict(con.execute("SELECT geo_level, count(*) FROM unrest_events GROUP BY ALL").fetchall())
+    levels = dict(con.execute(
+        "SELECT geo_level, count(*) FROM unrest_events WHERE preset = 'aitocracy' GROUP BY ALL").fetchall())
     assert levels == {"prefecture": demo["truth"]["planted_unrest_events"], "province": 20 * QUARTERS}
     assert con.execute(
         "SELECT count(*) FROM unrest_events WHERE action_geo_type = 5 AND prefecture_id IS NOT NULL").fetchone()[0] == 0
@@ -83,8 +88,8 @@ def test_province_geocodes_stay_at_province_level(con, demo):
         SELECT count(*) FROM unrest_events AS e
         LEFT JOIN regions AS p ON p.region_id = e.prefecture_id AND p.level = 'prefecture'
         LEFT JOIN regions AS v ON v.region_id = e.province_id AND v.level = 'province'
-        WHERE v.region_id IS NULL OR (e.prefecture_id IS NOT NULL AND (p.region_id IS NULL OR p.parent_id <> e.province_id))
-           OR e.country_id <> 'CHN'
+        WHERE e.preset = 'aitocracy' AND (v.region_id IS NULL OR e.country_id <> 'CHN'
+           OR (e.prefecture_id IS NOT NULL AND (p.region_id IS NULL OR p.parent_id <> e.province_id)))
     """).fetchone()[0]
     assert orphans == 0
 
@@ -182,7 +187,8 @@ def test_rematerialising_a_partition_replaces_it(demo):
     before.close()
     result = dg.materialize(
         list(defs.assets), selection=dg.AssetSelection.assets("gdelt_files", "gdelt_events", "gdelt_rejects"),
-        instance=demo["instance"], resources=defs.resources, partition_key="2019-05-01")
+        instance=demo["instance"], resources=defs.resources, partition_key="2019-05-01",
+        run_config={"ops": {"gdelt_ingest": {"config": {"expected_files_per_day": SPEC.files_per_day, "countries": []}}}})
     assert result.success
     after = duckdb.connect(demo["warehouse"], read_only=True)
     assert after.execute("SELECT count(*), sum(rows_read) FROM gdelt_files").fetchone() == counts_before
@@ -194,8 +200,68 @@ def test_materialisations_carry_metadata(demo):
     event = demo["instance"].get_latest_materialization_event(dg.AssetKey("unrest_events"))
     metadata = event.asset_materialization.metadata
     assert metadata["dagster/row_count"].value > 0
-    assert metadata["presets"].value == ["aitocracy"] and "date_range" in metadata
+    assert metadata["presets"].value == ["aitocracy", "trade"] and "date_range" in metadata
     assert "| preset | event_id |" in metadata["preview"].value
     plot = demo["instance"].get_latest_materialization_event(dg.AssetKey("event_study")).asset_materialization.metadata
     assert plot["plot_aitocracy_distributed_lag_ps_ai_contracts"].value.startswith(
         "![aitocracy_distributed_lag ps_ai_contracts](data:image/png;base64,")
+
+
+def test_trade_design_recovers_the_planted_jump_in_low_polity_importers_only(con, demo):
+    truth = {(split, k): effect for split, k, effect in con.execute(
+        "SELECT split, rel_period, planted_effect FROM demo_truth WHERE design = 'trade' "
+        "AND outcome = 'imports_from_exporter'").fetchall()}
+    fits = con.execute("SELECT split, rel_period, ci_low, ci_high, n_clusters FROM trade_event_study "
+                       "WHERE outcome = 'imports_from_exporter' AND split <> 'all' ORDER BY ALL").fetchall()
+    assert [(s, k) for s, k, *_ in fits] == sorted(truth)  # k = -2, 0, 1, 2 in each regime; -1 omitted
+    for split, k, low, high, clusters in fits:
+        assert low <= truth[(split, k)] <= high, (split, k, low, high)
+        assert clusters == demo["truth"]["importers"] // 2
+    jump = next(f for f in fits if f[:2] == ("autocracy_or_weak_democracy", 0))
+    assert jump[2] > 0  # the same-year jump is there, not just covered
+    assert (demo["root"] / "data" / "figures" / "trade_event_study_mature_democracy_imports_from_exporter.png").is_file()
+
+
+def test_trade_panel_counts_the_country_world(con, demo):
+    countries, years, unrest, deals = con.execute(
+        "SELECT count(DISTINCT region_id), count(DISTINCT year), sum(unrest_count), sum(imports_from_exporter) "
+        "FROM trade_panel").fetchone()
+    assert (countries, years) == (demo["truth"]["importers"], demo["truth"]["country_years"])
+    assert unrest == demo["truth"]["planted_country_unrest_events"]
+    kept, quarantined = con.execute("SELECT (SELECT count(*) FROM trade_deals), (SELECT count(*) FROM trade_deal_quarantine)").fetchone()
+    assert kept + quarantined == demo["truth"]["trade_deal_records"] and quarantined == 2
+    assert deals == con.execute("SELECT count(*) FROM trade_deals WHERE exporter = 'CHN'").fetchone()[0]
+
+
+def test_each_panel_records_the_preset_that_ran(con, demo):
+    assert con.execute("SELECT name, level FROM unrest_definitions ORDER BY name").fetchall() == [
+        ("aitocracy", "prefecture"), ("trade", "country")]
+    assert con.execute("SELECT DISTINCT unrest_preset FROM unrest_panel").fetchall() == [("aitocracy",)]
+    assert con.execute("SELECT DISTINCT unrest_preset FROM event_windows").fetchall() == [("aitocracy",)]
+    assert con.execute("SELECT DISTINCT unrest_preset FROM trade_panel").fetchall() == [("trade",)]
+    metadata = demo["instance"].get_latest_materialization_event(dg.AssetKey("trade_panel")).asset_materialization.metadata
+    assert metadata["preset"].value == "trade" and metadata["manifest"].value["config"]["preset"] == "trade"
+
+
+def test_switching_preset_changes_only_configuration(demo, tmp_path, monkeypatch):
+    """Other presets through the same assets: only the run config differs, and the panel says which ran."""
+    from pipeline.definitions import defs
+
+    copy = tmp_path / "warehouse.duckdb"
+    copy.write_bytes((demo["root"] / "data" / "warehouse.duckdb").read_bytes())
+    monkeypatch.setenv("WAREHOUSE_PATH", str(copy))
+    result = dg.materialize(
+        list(defs.assets), selection=dg.AssetSelection.assets("unrest_definitions", "unrest_screening",
+                                                              "unrest_events", "unrest_panel"),
+        instance=demo["instance"], resources=defs.resources,
+        run_config={"ops": {"unrest": {"config": {"presets": ["protest", "riots"]}},
+                            "unrest_panel": {"config": {"preset": "riots"}}}})
+    assert result.success
+    con = duckdb.connect(str(copy), read_only=True)
+    by_preset = dict(con.execute("SELECT preset, count(*) FROM unrest_events GROUP BY ALL").fetchall())
+    riots = con.execute("SELECT count(*) FROM unrest_events WHERE preset = 'riots' AND prefecture_id IS NOT NULL "
+                        "AND event_code LIKE '145%'").fetchone()[0]
+    assert set(by_preset) == {"protest", "riots"} and 0 < by_preset["riots"] < by_preset["protest"]
+    assert con.execute("SELECT DISTINCT unrest_preset FROM unrest_panel").fetchall() == [("riots",)]
+    assert con.execute("SELECT sum(unrest_count) FROM unrest_panel").fetchone()[0] == riots
+    con.close()

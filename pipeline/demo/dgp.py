@@ -30,3 +30,18 @@ def ps_ai_means(rng: np.random.Generator, z: np.ndarray, effect: float) -> np.nd
     if (means <= 0).any():
         raise ValueError("planted means must be positive; lower the effect")
     return means
+
+
+def country_unrest_counts(rng: np.random.Generator, countries: int, years: int) -> np.ndarray:
+    """Unrest events per country-year: Poisson(propensity(c) * shock(y)), propensity ~ Gamma(2, 3)."""
+    propensity = rng.gamma(2.0, 3.0, size=countries)
+    shock = rng.uniform(0.6, 1.4, size=years)
+    return rng.poisson(np.outer(propensity, shock))
+
+
+def import_means(rng: np.random.Generator, z: np.ndarray, responds: np.ndarray, effect: float) -> np.ndarray:
+    """Expected AI imports from China per country-year: base(c) + effect * unrest_z(c, y) in the countries that
+    respond (low Polity) and base(c) elsewhere; base ~ U(1.5, 3). The jump is in the unrest year only."""
+    base = rng.uniform(1.5, 3.0, size=z.shape[0])
+    means = base[:, None] + effect * z * responds[:, None]
+    return np.clip(means, 0.05, None)

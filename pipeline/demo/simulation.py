@@ -49,3 +49,37 @@ def summary(fits: pl.DataFrame) -> pl.DataFrame:
              rejects_zero=((pl.col("ci_low") > 0) | (pl.col("ci_high") < 0)).mean(), seeds=pl.len())
         .sort("rel_period")
     )
+
+
+TRADE_TERMS = [-2, 0, 1, 2]  # the trade design's event time, the year before omitted
+
+
+def simulated_trade_panel(seed: int, effect: float, importers: int = 80, low_polity: int = 40,
+                          years: int = 10) -> pl.DataFrame:
+    """An importer-year panel from the country world's process (pipeline.demo.dgp), with each importer's regime."""
+    rng = np.random.default_rng(seed)
+    responds = np.zeros(importers, dtype=bool)
+    responds[rng.choice(importers, size=low_polity, replace=False)] = True
+    z = dgp.standardise(dgp.country_unrest_counts(rng, importers, years))
+    imports = rng.poisson(dgp.import_means(rng, z, responds, effect))
+    return pl.DataFrame({
+        "region_id": np.repeat([f"C{c:03d}" for c in range(importers)], years),
+        "period_start": [date(2016 + y, 1, 1) for y in range(years)] * importers,
+        "unrest_z": z.ravel(),
+        "imports_from_exporter": imports.ravel(),
+        "regime": np.repeat(np.where(responds, "autocracy_or_weak_democracy", "mature_democracy"), years),
+    })
+
+
+def simulate_trade(seeds: range, effect: float) -> pl.DataFrame:
+    """Per seed and regime: the trade event study's coefficients, with the planted effect at each k."""
+    fits = []
+    for seed in seeds:
+        panel = simulated_trade_panel(seed, effect)
+        for regime, planted in (("autocracy_or_weak_democracy", effect), ("mature_democracy", 0.0)):
+            coefficients = fit_event_study(panel.filter(pl.col("regime") == regime), "imports_from_exporter",
+                                           TRADE_TERMS)
+            fits.append(coefficients.with_columns(
+                seed=pl.lit(seed), split=pl.lit(regime),
+                planted=pl.when(pl.col("rel_period") == 0).then(planted).otherwise(0.0)))
+    return pl.concat(fits)

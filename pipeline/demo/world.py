@@ -4,12 +4,15 @@ It writes what the real sources publish, so the pipeline reads it through its no
   gdelt/masterfilelist.txt, gdelt/lastupdate.txt   `size md5 url` lines, URLs as GDELT writes them
   gdelt/YYYYMMDDHHMMSS.export.CSV.zip              61 tab-separated columns, no header, one member
   contracts.csv                                    the normalised contracts format (CONTRACT_COLUMNS)
+  trade_deals.csv, covariates.csv                  the trade design's AI export deals and Polity scores
   truth.json                                       the planted effect, which the demo_truth table holds
 
 Planted: prefectures with unrest in quarter q buy more public-security AI contracts in quarter q+1:
 E[ps_ai_contracts(r, q)] = base(r) + season(q) + effect * unrest_z(r, q - 1), where unrest_z is the
 prefecture-quarter count of aitocracy unrest events, standardised over the panel. Nothing else
 depends on unrest: no pre-trend, and AI purchases by other buyers (the placebo) are flat.
+The country world of the trade design (_country_world) plants country-level unrest in 80 importers over
+2016-2025 and a same-year jump in AI imports from China per SD of unrest, in low-Polity importers only.
 Around the planted events it adds what the pipeline must screen out: state actors, other CAMEO roots,
 province- and country-level geocodes, other countries, repeated events and malformed lines.
 """
@@ -30,10 +33,12 @@ import numpy as np
 import shapely
 
 from pipeline.data import csv_rows
+from pipeline.data import text as data_text
 from pipeline.demo import dgp
 from pipeline.lib.gdelt.schema import events_v2_columns
 from pipeline.lib.geo.boundaries import prefecture_layer
 from pipeline.lib.procurement.contracts import CONTRACT_COLUMNS
+from pipeline.lib.trade.files import COVARIATE_COLUMNS, TRADE_DEAL_COLUMNS
 
 GDELT_URL = "http://data.gdeltproject.org/gdeltv2/"
 
@@ -48,16 +53,37 @@ class DemoSpec:
     files_per_day: int = 4  # the mirror publishes an export every 6 hours (GDELT: every 15 minutes)
     outcome: str = "ps_ai_contracts"
     placebo_outcome: str = "placebo_ai_contracts"
+    # The country-level world of the trade design: importers, years, and the planted same-year jump in AI
+    # imports from China per SD of unrest, in low-Polity importers only.
+    country_start_year: int = 2016
+    country_years: int = 10
+    low_polity_importers: int = 40
+    mature_democracy_importers: int = 40
+    trade_effect: float = 1.0
 
     def quarters(self) -> list[date]:
         return [date(self.start_year + y, 1 + 3 * i, 1) for y in range(self.years) for i in range(4)]
 
+    def country_year_list(self) -> list[int]:
+        return list(range(self.country_start_year, self.country_start_year + self.country_years))
 
-def truth_rows(spec: DemoSpec, rel_periods=range(-2, 4)) -> list[dict]:
+    def gdelt_span(self) -> tuple[int, int]:
+        """First and last year of the GDELT mirror: both worlds' years."""
+        return (min(self.start_year, self.country_start_year),
+                max(self.start_year + self.years, self.country_start_year + self.country_years) - 1)
+
+
+def truth_rows(spec: DemoSpec, rel_periods=range(-2, 4), trade_rel_periods=(-2, 0, 1, 2)) -> list[dict]:
     rows = []
     for outcome, effect in ((spec.outcome, spec.effect), (spec.placebo_outcome, 0.0)):
         for k in rel_periods:
-            rows.append({"outcome": outcome, "rel_period": k, "planted_effect": effect if k == 1 else 0.0})
+            rows.append({"design": "prefecture", "split": "all", "outcome": outcome, "rel_period": k,
+                         "planted_effect": effect if k == 1 else 0.0})
+    for split, effect in (("autocracy_or_weak_democracy", spec.trade_effect), ("mature_democracy", 0.0)):
+        for outcome, jump in (("imports_from_exporter", effect), ("imports_from_comparison", 0.0)):
+            for k in trade_rel_periods:
+                rows.append({"design": "trade", "split": split, "outcome": outcome, "rel_period": k,
+                             "planted_effect": jump if k == 0 else 0.0})
     return rows
 
 
@@ -204,7 +230,8 @@ def _plant_events(world: _World) -> np.ndarray:
 def _write_mirror(rows: list[tuple[str, str]], directory: Path, spec: DemoSpec) -> int:
     """One zip per slot of the demo's cadence, every day of its years (a slot with no events gets an empty export)."""
     directory.mkdir(parents=True, exist_ok=True)
-    start, end = datetime(spec.start_year, 1, 1), datetime(spec.start_year + spec.years, 1, 1)
+    first_year, last_year = spec.gdelt_span()
+    start, end = datetime(first_year, 1, 1), datetime(last_year + 1, 1, 1)
     step = timedelta(hours=24 // spec.files_per_day)
     by_file: dict[str, list[str]] = {}
     moment = start
@@ -276,18 +303,100 @@ def _contracts(world: _World, z: np.ndarray) -> list[dict]:
     return rows + broken
 
 
+COUNTRY_STREAM = 1  # the country world draws from np.random.default_rng([seed, COUNTRY_STREAM])
+COMPARISON_EXPORTERS = ("USA", "FRA", "ISR", "JPN", "DEU", "GBR")
+NOT_IMPORTERS = {"CHN", "IND", "HKG", "MAC", "TWN", *COMPARISON_EXPORTERS}  # exporters, and the China world's places
+TRADE_ROOT_CODES = ("090", "100", "112", "120", "130", "141", "145", "150", "163", "172", "180", "190", "200")
+TECHNOLOGIES = ("safe city", "facial recognition", "video analytics", "smart policing platform", "biometric ID")
+EXPORTER_FIRMS = {"CHN": ("Huawei", "Hikvision", "ZTE", "Dahua", "CloudWalk"), "USA": ("Palantir", "Motorola"),
+                  "FRA": ("Idemia",), "ISR": ("Cellebrite",), "JPN": ("NEC",), "DEU": ("Siemens",), "GBR": ("BAE",)}
+
+
+def _importers(rng: np.random.Generator, count: int) -> list[tuple[str, str, str]]:
+    """(ISO alpha-3, FIPS, name) of `count` countries whose FIPS code is theirs alone, drawn from GeoNames."""
+    rows = [line.split("\t") for line in data_text("geonames_countryInfo.txt").splitlines() if not line.startswith("#")]
+    fips_count: dict[str, int] = {}
+    for r in rows:
+        fips_count[r[3]] = fips_count.get(r[3], 0) + 1
+    eligible = sorted((r[1], r[3], r[4]) for r in rows if r[3] and fips_count[r[3]] == 1 and r[1] not in NOT_IMPORTERS)
+    picked = rng.choice(len(eligible), size=count, replace=False)
+    return [eligible[i] for i in sorted(picked)]
+
+
+def _country_world(world: _World, directory: Path) -> dict:
+    """The trade design's world: country-level unrest in GDELT, AI export deals, and Polity scores.
+
+    unrest(c, y) ~ Poisson(propensity(c) * shock(y)); unrest_z standardised over all importer-years (as
+    trade_panel does); deals from China ~ Poisson(base(c) + effect * unrest_z(c, y)) in low-Polity importers,
+    Poisson(base(c)) in mature democracies; deals from the comparison exporters do not depend on unrest.
+    """
+    spec = world.spec
+    rng = np.random.default_rng([spec.seed, COUNTRY_STREAM])  # its own stream: the China world's draws stay as they were
+    low, mature = spec.low_polity_importers, spec.mature_democracy_importers
+    importers = _importers(rng, low + mature)
+    responds = np.zeros(len(importers), dtype=bool)
+    responds[rng.choice(len(importers), size=low, replace=False)] = True
+    years = spec.country_year_list()
+    counts = dgp.country_unrest_counts(rng, len(importers), len(years))
+    z = dgp.standardise(counts)
+    means = dgp.import_means(rng, z, responds, spec.trade_effect)
+    for ci, (_, fips, name) in enumerate(importers):
+        geo = {"type": 1, "name": name, "country": fips, "adm1": fips, "lat": 0.0, "lon": 0.0, "feature": fips}
+        for yi, year in enumerate(years):
+            for _ in range(counts[ci, yi]):
+                code = TRADE_ROOT_CODES[int(rng.integers(len(TRADE_ROOT_CODES)))]
+                world.event(_stamp_in_year(rng, year, spec.files_per_day), code, CIVIL_TYPES[int(rng.integers(len(CIVIL_TYPES)))], geo)
+    deals = []
+    for ci, (iso3, _, _) in enumerate(importers):
+        for yi, year in enumerate(years):
+            by_exporter = [("CHN", int(rng.poisson(means[ci, yi])))]
+            by_exporter += [(e, int(rng.poisson(0.4))) for e in COMPARISON_EXPORTERS]
+            for exporter, n in by_exporter:
+                for _ in range(n):
+                    firms = EXPORTER_FIRMS[exporter]
+                    deals.append({"deal_id": f"DEAL-{len(deals) + 1:05d}", "exporter": exporter, "importer": iso3,
+                                  "year": year, "technology": TECHNOLOGIES[int(rng.integers(len(TECHNOLOGIES)))],
+                                  "smart_city": "true" if rng.random() < 0.4 else "false",
+                                  "firm": firms[int(rng.integers(len(firms)))]})
+    # Records a real compilation carries that cannot be used; the pipeline must quarantine them with a reason.
+    deals += [{**deals[3], "year": 2019}, {**deals[10], "deal_id": "DEAL-BROKEN-1", "importer": "ZZZ"}]
+    polity = {iso3: int(rng.integers(-10, 6)) if responds[ci] else int(rng.integers(6, 11))
+              for ci, (iso3, _, _) in enumerate(importers)}
+    covariates = [{"region_id": iso3, "year": year, "covariate": "polity", "value": polity[iso3]}
+                  for iso3, _, _ in importers for year in years]
+    covariates.append({"region_id": "XK1", "year": years[0], "covariate": "polity", "value": 3})
+    _write_csv(directory / "trade_deals.csv", TRADE_DEAL_COLUMNS, deals)
+    _write_csv(directory / "covariates.csv", COVARIATE_COLUMNS, covariates)
+    return {"importers": len(importers), "low_polity_importers": low, "country_years": len(years),
+            "planted_country_unrest_events": int(counts.sum()), "trade_deal_records": len(deals),
+            "covariate_records": len(covariates)}
+
+
+def _stamp_in_year(rng: np.random.Generator, year: int, files_per_day: int) -> str:
+    days = (date(year + 1, 1, 1) - date(year, 1, 1)).days
+    moment = datetime(year, 1, 1) + timedelta(days=int(rng.integers(days)),
+                                              hours=24 // files_per_day * int(rng.integers(files_per_day)))
+    return moment.strftime("%Y%m%d%H%M%S")
+
+
+def _write_csv(path: Path, columns, rows: list[dict]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(columns), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def generate(directory: str | Path, spec: DemoSpec = DemoSpec()) -> dict:
     """Write the demo world under `directory`; return a summary including the planted truth."""
     directory = Path(directory)
     world = _World(spec)
     counts = _plant_events(world)
     z = dgp.standardise(counts)
-    files = _write_mirror(world.rows, directory / "gdelt", spec)
     contracts = _contracts(world, z)
-    with open(directory / "contracts.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=CONTRACT_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(contracts)
+    directory.mkdir(parents=True, exist_ok=True)
+    countries = _country_world(world, directory)
+    files = _write_mirror(world.rows, directory / "gdelt", spec)
+    _write_csv(directory / "contracts.csv", CONTRACT_COLUMNS, contracts)
     summary = {
         "spec": asdict(spec),
         "prefectures": len(world.prefs),
@@ -296,6 +405,7 @@ def generate(directory: str | Path, spec: DemoSpec = DemoSpec()) -> dict:
         "gdelt_lines": len(world.rows),
         "gdelt_files": files,
         "contract_records": len(contracts),
+        **countries,
         "truth": truth_rows(spec),
     }
     (directory / "truth.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
