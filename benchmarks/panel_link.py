@@ -31,7 +31,7 @@ DATA = ROOT / "benchmarks" / ".data"
 
 
 def generate(contracts: int, events: int, regions: int) -> Path:
-    path = DATA / f"link-v2-{contracts}-{events}-{regions}.duckdb"
+    path = DATA / f"link-v3-{contracts}-{events}-{regions}.duckdb"
     if path.is_file():
         return path
     import duckdb
@@ -61,6 +61,7 @@ def generate(contracts: int, events: int, regions: int) -> Path:
                'aitocracy' AS preset,
                'CHN' AS country_id
         FROM range($events) AS t(i)""", {"events": events, "regions": regions})
+    con.execute("CREATE TABLE covariates (region_id VARCHAR, year INTEGER, covariate VARCHAR, value DOUBLE)")
     con.close()
     return path
 
@@ -79,7 +80,8 @@ def run_ours(path: Path) -> dict:
     _, incomplete, counted, pairs, _ = sql.run(con, "panels/event_windows_check", WINDOW).fetchone()
     assert incomplete == 0 and counted == pairs
     sql.run(con, "panels/unrest_panel", {"preset": "aitocracy", "level": "prefecture", "period": "quarter", "start": None, "end": None,
-                                         "high_unrest_rule": "mean_plus_sd", "high_unrest_percentile": 0.9})
+                                         "high_unrest_rule": "mean_plus_sd", "high_unrest_percentile": 0.9,
+                                         "cameras_covariate": "cameras"})
     windows_rows, ps_ai = con.execute("SELECT count(*), sum(ps_ai_contracts) FROM event_windows").fetchone()
     panel_rows = con.execute("SELECT count(*) FROM unrest_panel").fetchone()[0]
     con.close()

@@ -169,7 +169,8 @@ def test_all_four_estimators_fill_the_coefficient_table(con):
     assert [(s, o) for s, o, _, _ in specs] == [
         (s, o) for s in ("aitocracy_distributed_lag", "did2s_first_high_unrest", "sun_abraham_first_high_unrest",
                          "twfe_first_high_unrest")
-        for o in ("education_ai_contracts", "hospital_ai_contracts", "placebo_ai_contracts", "ps_ai_contracts")]
+        for o in ("education_ai_contracts", "hospital_ai_contracts", "placebo_ai_contracts", "ps_ai_contracts",
+                  "ps_ai_contracts_data_rich", "ps_ai_contracts_data_scarce")]
     assert all(ok for *_, ok in specs)
     # The staggered estimators see the same spike: AI purchases jump the period after the first high unrest.
     spikes = con.execute("""
@@ -265,3 +266,9 @@ def test_switching_preset_changes_only_configuration(demo, tmp_path, monkeypatch
     assert con.execute("SELECT DISTINCT unrest_preset FROM unrest_panel").fetchall() == [("riots",)]
     assert con.execute("SELECT sum(unrest_count) FROM unrest_panel").fetchone()[0] == riots
     con.close()
+
+
+def test_data_rich_and_data_scarce_contracts_add_up(con):
+    total, rich, scarce = con.execute("SELECT sum(ps_ai_contracts), sum(ps_ai_contracts_data_rich), "
+                                      "sum(ps_ai_contracts_data_scarce) FROM unrest_panel").fetchone()
+    assert rich > 0 and scarce > 0 and rich + scarce == total  # every demo prefecture has a camera count

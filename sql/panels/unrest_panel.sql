@@ -8,9 +8,18 @@
 -- $high_unrest_rule: above the panel mean plus one standard deviation (mean_plus_sd), above the median
 -- (above_median), or above the $high_unrest_percentile quantile (above_percentile). Outcomes: contract flows per period
 -- and the cumulative count of public-security AI contracts since the panel start; the placebo outcomes
--- are AI bought by other buyers, and by banks, hospitals and schools (buyer_sector).
+-- are AI bought by other buyers, and by banks, hospitals and schools (buyer_sector). Data-rich and
+-- data-scarce public-security AI contracts (Beraja, Yang and Yuchtman, REStud 2023): the buyer's region
+-- (buyer_region_id) has more, or no more, of covariate $cameras_covariate than the average region with a value
+-- (covariates; a region's values over years are averaged); contracts of regions without a value are in neither.
 CREATE OR REPLACE TABLE unrest_panel AS
-WITH contract_periods AS (
+WITH cameras AS (
+    SELECT region_id, avg(value) AS cameras FROM covariates WHERE covariate = $cameras_covariate GROUP BY ALL
+),
+data_intensity AS (
+    SELECT region_id, cameras > (SELECT avg(cameras) FROM cameras) AS data_rich FROM cameras
+),
+contract_periods AS (
     SELECT CASE
                WHEN $level = 'prefecture' AND buyer_region_level = 'prefecture' THEN buyer_region_id
                WHEN $level = 'province' AND buyer_region_level IN ('prefecture', 'province')
@@ -18,9 +27,10 @@ WITH contract_periods AS (
                WHEN $level = 'country' AND buyer_region_level IN ('prefecture', 'province') THEN 'CHN'
                WHEN $level = 'country' AND buyer_region_level = 'country' THEN buyer_region_id
            END AS region_id,
-           date_trunc($period, award_date)::DATE AS period_start, *
-    FROM contracts
-    WHERE NOT is_duplicate
+           date_trunc($period, award_date)::DATE AS period_start, c.*, d.data_rich
+    FROM contracts AS c
+    LEFT JOIN data_intensity AS d ON d.region_id = c.buyer_region_id
+    WHERE NOT c.is_duplicate
 ),
 contract_periods_at_level AS (
     SELECT * FROM contract_periods WHERE region_id IS NOT NULL
@@ -63,7 +73,9 @@ contract_counts AS (
            count(*) FILTER (WHERE is_ai AND NOT is_public_security_buyer) AS placebo_ai_contracts,
            count(*) FILTER (WHERE is_ai AND buyer_sector = 'bank') AS bank_ai_contracts,
            count(*) FILTER (WHERE is_ai AND buyer_sector = 'hospital') AS hospital_ai_contracts,
-           count(*) FILTER (WHERE is_ai AND buyer_sector = 'education') AS education_ai_contracts
+           count(*) FILTER (WHERE is_ai AND buyer_sector = 'education') AS education_ai_contracts,
+           count(*) FILTER (WHERE is_public_security_ai AND data_rich) AS ps_ai_contracts_data_rich,
+           count(*) FILTER (WHERE is_public_security_ai AND NOT data_rich) AS ps_ai_contracts_data_scarce
     FROM contract_periods_at_level
     GROUP BY ALL
 ),
@@ -77,7 +89,9 @@ grid AS (
            coalesce(c.placebo_ai_contracts, 0) AS placebo_ai_contracts,
            coalesce(c.bank_ai_contracts, 0) AS bank_ai_contracts,
            coalesce(c.hospital_ai_contracts, 0) AS hospital_ai_contracts,
-           coalesce(c.education_ai_contracts, 0) AS education_ai_contracts
+           coalesce(c.education_ai_contracts, 0) AS education_ai_contracts,
+           coalesce(c.ps_ai_contracts_data_rich, 0) AS ps_ai_contracts_data_rich,
+           coalesce(c.ps_ai_contracts_data_scarce, 0) AS ps_ai_contracts_data_scarce
     FROM panel_regions AS r
     CROSS JOIN periods AS p
     LEFT JOIN unrest_counts AS u USING (region_id, period_start)
@@ -117,6 +131,8 @@ SELECT
     placebo_ai_contracts,
     bank_ai_contracts,
     hospital_ai_contracts,
-    education_ai_contracts
+    education_ai_contracts,
+    ps_ai_contracts_data_rich,
+    ps_ai_contracts_data_scarce
 FROM grid, unrest_stats
 ORDER BY region_id, period_start;

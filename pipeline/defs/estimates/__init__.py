@@ -24,9 +24,10 @@ ESTIMATORS = {
 
 
 class EventStudyConfig(dg.Config):
-    # Public-security AI, and the placebo path: AI bought by other buyers, by banks, hospitals and schools.
+    # Public-security AI, and the placebo path: AI bought by other buyers, by banks, hospitals and schools; then
+    # public-security AI split into data-rich and data-scarce buyers' regions (by cameras, see unrest_panel).
     outcomes: list[str] = ["ps_ai_contracts", "placebo_ai_contracts", "bank_ai_contracts", "hospital_ai_contracts",
-                           "education_ai_contracts"]
+                           "education_ai_contracts", "ps_ai_contracts_data_rich", "ps_ai_contracts_data_scarce"]
     estimators: list[str] = list(ESTIMATORS)
     leads: int = 2  # periods before unrest (pre-trend terms)
     lags: int = 3  # periods after unrest

@@ -23,6 +23,7 @@ class PanelConfig(dg.Config):
     period: Literal["month", "quarter", "year"] = "quarter"
     high_unrest_rule: Literal["mean_plus_sd", "above_median", "above_percentile"] = "mean_plus_sd"
     high_unrest_percentile: float = 0.9  # for above_percentile
+    cameras_covariate: str = "cameras"  # the covariate that splits data-rich from data-scarce contracts
     start: str | None = None  # first period (YYYY-MM-DD); default: first period with a contract
     end: str | None = None  # last period; default: last period with a contract
 
@@ -55,7 +56,7 @@ def event_windows(config: WindowConfig, warehouse: DuckDBResource):
 
 
 @dg.asset(
-    group_name="panels", deps=["unrest_events", "contracts"], pool=WAREHOUSE_POOL,
+    group_name="panels", deps=["unrest_events", "contracts", "covariates"], pool=WAREHOUSE_POOL,
     description="Balanced prefecture x period panel: unrest counts, standardised unrest, high-unrest flag, and "
                 "contract outcomes (flows and cumulative public-security AI contracts).",
     check_specs=[dg.AssetCheckSpec("balanced_and_complete", asset="unrest_panel", blocking=True,
