@@ -36,3 +36,18 @@ def write_mirror(directory: Path, files: dict[str, bytes], listed: dict[str, tup
 @pytest.fixture
 def real_export_bytes() -> bytes:
     return REAL_EXPORT.read_bytes()
+
+
+def table_digests(path: Path) -> dict[str, str]:
+    """A digest of every table's rows, in sorted order, so that two warehouses can be compared whatever order they
+    were written in. checked_at records when the ledger checked each file: the one value that differs between runs."""
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    digests = {}
+    for (table,) in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall():
+        columns = "* EXCLUDE (checked_at)" if table == "gdelt_files" else "*"
+        rows = con.execute(f'SELECT {columns} FROM "{table}" ORDER BY ALL').fetchall()
+        digests[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    con.close()
+    return digests

@@ -1,15 +1,14 @@
 """What a user meets: the wheel carries the SQL and data; the demo command works in a real Dagster instance
 and gives the same warehouse bytes every time."""
 
-import hashlib
 import os
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
-import duckdb
 import pytest
+from conftest import table_digests
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,18 +22,6 @@ def test_wheel_ships_the_sql_and_reference_data(tmp_path):
     assert sql_files and {"pipeline/" + s for s in sql_files} <= names
     assert {"pipeline/data/gdelt2-events-codebook.csv", "pipeline/data/taxonomy.toml",
             "pipeline/data/china_prefecture_seats.csv"} <= names
-
-
-def _table_digests(path: Path) -> dict[str, str]:
-    con = duckdb.connect(str(path), read_only=True)
-    digests = {}
-    for (table,) in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall():
-        # checked_at records when the ledger checked each file: the one value that differs between runs.
-        columns = "* EXCLUDE (checked_at)" if table == "gdelt_files" else "*"
-        rows = con.execute(f'SELECT {columns} FROM "{table}" ORDER BY ALL').fetchall()
-        digests[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
-    con.close()
-    return digests
 
 
 def _run_demo(workdir: Path) -> subprocess.CompletedProcess:
@@ -56,7 +43,7 @@ def test_demo_command_in_a_real_instance_is_reproducible(tmp_path):
         assert "done: regions, unrest, contracts, panels and estimates" in result.stdout
     # The runs are recorded in the instance's own SQLite storage under DAGSTER_HOME.
     assert (first / ".dagster_home" / "history" / "runs.db").is_file()
-    digests_a, digests_b = _table_digests(first / "data" / "warehouse.duckdb"), _table_digests(second / "data" / "warehouse.duckdb")
+    digests_a, digests_b = table_digests(first / "data" / "warehouse.duckdb"), table_digests(second / "data" / "warehouse.duckdb")
     assert len(digests_a) == 22 and digests_a == digests_b
     figure = "data/figures/event_study_sun_abraham_first_high_unrest_ps_ai_contracts.png"
     assert (first / figure).read_bytes() == (second / figure).read_bytes()

@@ -1,14 +1,52 @@
 """Resources: where the warehouse and the sources are, set from the environment (see .env)."""
 
 
+import logging
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
 
 from pipeline.lib import warehouse
 from pipeline.lib.gdelt.bigquery import V1_TABLE, V2_TABLE, BigQuerySettings, Tables, make_client, storage_api_installed
 from pipeline.lib.gdelt.source import GDELT_V1_BASE_URL, Mirror, RetryPolicy
+
+
+class WarehouseResource(DuckDBResource):
+    """The DuckDB warehouse the assets write. Only one process can hold it open to write, so every writer waits
+    its turn for the file's lock (up to lock_timeout_seconds, logging who holds it), and after every step that
+    succeeds the warehouse is published as a read-only copy beside it (warehouse.published.duckdb), which
+    notebooks and the DuckDB CLI open without ever blocking or breaking a run."""
+
+    lock_timeout_seconds: float = 1800.0
+
+    @contextmanager
+    def get_connection(self):
+        con = self._connect_when_free()
+        try:
+            yield con
+            warehouse.publish(con, self.database)
+        finally:
+            con.close()
+
+    def _connect_when_free(self):
+        log = logging.getLogger("pipeline.warehouse")
+        deadline, wait, last_said = time.monotonic() + self.lock_timeout_seconds, 0.05, 0.0
+        Path(self.database).parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            try:
+                return duckdb.connect(self.database, config=self.connection_config)
+            except duckdb.IOException as err:
+                if "lock" not in str(err).lower() or time.monotonic() > deadline:
+                    raise
+                if time.monotonic() - last_said > 10:
+                    log.info(f"waiting for the warehouse lock: {str(err).splitlines()[0]}")
+                    last_said = time.monotonic()
+                time.sleep(wait)
+                wait = min(wait * 2, 2.0)
 
 
 class GdeltMirrorResource(dg.ConfigurableResource):
@@ -86,7 +124,7 @@ def warehouse_dir(warehouse: DuckDBResource) -> Path:
 
 
 RESOURCES = {
-    "warehouse": DuckDBResource(database=dg.EnvVar("WAREHOUSE_PATH"), connection_config=warehouse.SETTINGS),
+    "warehouse": WarehouseResource(database=dg.EnvVar("WAREHOUSE_PATH"), connection_config=warehouse.SETTINGS),
     "gdelt": GdeltMirrorResource(base_url=dg.EnvVar("GDELT_BASE_URL")),
     "gdelt_bigquery": GdeltBigQueryResource(
         project=dg.EnvVar("GDELT_BQ_PROJECT"), maximum_bytes_billed=dg.EnvVar.int("GDELT_BQ_MAXIMUM_BYTES_BILLED")),

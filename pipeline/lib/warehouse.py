@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -20,6 +22,28 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     return duckdb.connect(str(path), read_only=read_only, config=SETTINGS)
+
+
+def published_path(database: str | Path) -> Path:
+    """Where readers find the published copy of a warehouse: warehouse.duckdb -> warehouse.published.duckdb."""
+    database = Path(database)
+    return database.with_name(f"{database.stem}.published{database.suffix}")
+
+
+def publish(con: duckdb.DuckDBPyConnection, database: str | Path) -> Path:
+    """Copy the warehouse, consistent as of now, to its published path, replacing the old copy atomically.
+
+    Call it with the writing connection still open: nothing else can write meanwhile. Readers that hold
+    the old copy open keep reading it (its file lives on until they close it); new readers get the new one.
+    """
+    con.execute("CHECKPOINT")  # everything in the database file itself, nothing left in the WAL
+    source, target = Path(database), published_path(database)
+    staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    shutil.copyfile(source, staging)
+    with open(staging, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(staging, target)
+    return target
 
 
 def table_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
