@@ -40,20 +40,34 @@ def test_gdelt_assets_are_monthly_partitioned():
     assert partitions.get_first_partition_key() == "1979-01-01"
 
 
-@pytest.mark.parametrize("tick, month", [
-    (datetime(2026, 3, 1, 6, 30, tzinfo=timezone.utc), "2026-03-01"),  # first day of a month: the new month
-    (datetime(2026, 2, 28, 6, 30, tzinfo=timezone.utc), "2026-02-01"),
-    (datetime(2024, 12, 31, 6, 30, tzinfo=timezone.utc), "2024-12-01"),
-])
-def test_daily_refresh_asks_for_the_month_in_progress(tick, month):
+def _refresh_requests(tick: datetime) -> list[tuple[str, str]]:
     repository = defs.get_repository_def()
     schedule = repository.get_schedule_def("gdelt_daily_refresh")
-    assert schedule.cron_schedule == "30 6 * * *"
-    assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED
     with dg.build_schedule_context(scheduled_execution_time=tick, repository_def=repository) as context:
-        request = schedule.evaluate_tick(context).run_requests[0]
-    assert request.partition_key == month
-    assert schedule.job_name == "gdelt_refresh_job"
+        return [(r.partition_key, r.run_key) for r in schedule.evaluate_tick(context).run_requests]
+
+
+@pytest.mark.parametrize("tick, months", [
+    # Mid-month: the month in progress only.
+    (datetime(2026, 2, 20, 6, 30, tzinfo=timezone.utc), ["2026-02-01"]),
+    # The first ticks of a month also finish the month before (its last exports arrive after midnight).
+    (datetime(2026, 3, 1, 6, 30, tzinfo=timezone.utc), ["2026-02-01", "2026-03-01"]),
+    (datetime(2025, 1, 3, 6, 30, tzinfo=timezone.utc), ["2024-12-01", "2025-01-01"]),
+    (datetime(2025, 1, 4, 6, 30, tzinfo=timezone.utc), ["2025-01-01"]),
+])
+def test_daily_refresh_asks_for_the_right_months(tick, months):
+    schedule = defs.get_repository_def().get_schedule_def("gdelt_daily_refresh")
+    assert schedule.cron_schedule == "30 6 * * *" and schedule.job_name == "gdelt_refresh_job"
+    assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED
+    requests = _refresh_requests(tick)
+    assert [key for key, _ in requests] == months
+    assert len({run_key for _, run_key in requests}) == len(months)  # one run per month and tick
+
+
+def test_a_missed_tick_is_made_good_by_the_next():
+    # The daemon was down for the ticks of 1 and 2 March: the tick of 3 March still asks for February's end.
+    assert [key for key, _ in _refresh_requests(datetime(2026, 3, 3, 6, 30, tzinfo=timezone.utc))] == [
+        "2026-02-01", "2026-03-01"]
 
 
 def test_lastupdate_sensor_asks_once_per_new_export(tmp_path):

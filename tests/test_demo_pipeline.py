@@ -179,7 +179,7 @@ def test_all_four_estimators_fill_the_coefficient_table(con):
     assert all(low > 0 for _, low in spikes)
 
 
-def test_rematerialising_a_partition_replaces_it(demo):
+def test_rematerialising_an_unchanged_partition_changes_nothing(demo):
     from pipeline.definitions import defs
 
     before = duckdb.connect(demo["warehouse"], read_only=True)

@@ -6,8 +6,8 @@ import pytest
 from conftest import FIXTURES, write_mirror, zipped
 
 from pipeline.lib import sql, warehouse
-from pipeline.lib.gdelt.filelist import files_for_month, parse_v2_list
-from pipeline.lib.gdelt.ingest import Scope, ingest_month
+from pipeline.lib.gdelt.filelist import ListedFile, files_for_month, parse_v2_list
+from pipeline.lib.gdelt.ingest import Scope, ingest_month, unchanged_month
 from pipeline.lib.gdelt.source import Mirror
 
 MARCH_2018 = date(2018, 3, 1)
@@ -129,3 +129,21 @@ def test_incomplete_days_and_unverified_files_are_reported(tmp_path, con, real_e
         ("2018-03-01", 4, 3, 2), ("2018-03-02", 4, 0, 0)]  # days after the newest listed file are not due
     unverified = sql.run(con, "gdelt/ledger_unverified_files", params).fetchall()
     assert [(name, status) for _, name, status, _ in unverified] == [("20180301120000.export.CSV.zip", "md5-mismatch")]
+
+
+def test_a_refresh_with_no_new_files_does_no_work(tmp_path, con, real_export_bytes):
+    mirror_dir = write_mirror(tmp_path / "mirror", {f"{REAL}.zip": zipped(REAL, real_export_bytes)})
+    mirror = Mirror(str(mirror_dir))
+    files = files_for_month(MARCH_2018, mirror.read_v2_list(), None)
+    scope = Scope(countries=("CH",))
+    assert unchanged_month(con, files, MARCH_2018, scope) is None  # nothing ingested yet
+    first = ingest_month(con, mirror, files, MARCH_2018, scope, log=lambda m: None)
+    ledger = con.execute("SELECT * FROM gdelt_files").fetchall()
+    again = unchanged_month(con, files, MARCH_2018, scope)
+    assert again is not None and (again.rows_read, again.rows_kept, again.rows_out_of_scope) == (
+        first.rows_read, first.rows_kept, first.rows_out_of_scope)
+    assert con.execute("SELECT * FROM gdelt_files").fetchall() == ledger  # untouched, checked_at included
+    # A new file, or another scope, is work to do.
+    newer = files + [ListedFile(10, "0" * 32, "http://data.gdeltproject.org/gdeltv2/20180327000000.export.CSV.zip")]
+    assert unchanged_month(con, newer, MARCH_2018, scope) is None
+    assert unchanged_month(con, files, MARCH_2018, Scope()) is None

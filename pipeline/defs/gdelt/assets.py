@@ -14,7 +14,7 @@ from pipeline.lib import sql
 from pipeline.lib import warehouse as warehouse_lib
 from pipeline.lib.gdelt.bigquery import BigQuerySourceError, ingest_months_from_bigquery
 from pipeline.lib.gdelt.filelist import files_for_month
-from pipeline.lib.gdelt.ingest import GDELT_TABLES, Scope, ingest_month
+from pipeline.lib.gdelt.ingest import GDELT_TABLES, Scope, ingest_month, unchanged_month
 from pipeline.lib.gdelt.lists import last_listed_day, read_lists
 from pipeline.lib.gdelt.schema import LINEAGE_COLUMNS, events_v2_columns
 from pipeline.lib.gdelt.unrest import STATE_ACTOR_TYPES, UnrestDefinition, build_unrest, preset
@@ -89,6 +89,11 @@ def gdelt_ingest(context: dg.AssetExecutionContext, config: GdeltIngestConfig, w
                 context.log.warning(f"skipped a malformed file-list line: {problem}")
             for month in months:
                 files = files_for_month(month, v2_list, v1_list)
+                unchanged = unchanged_month(con, files, month, scope)
+                if unchanged:  # a refresh with no new files: nothing to fetch, parse or write
+                    context.log.info(f"{month:%Y-%m}: the {len(files)} listed files are those already ingested: skipped")
+                    summaries.append(unchanged)
+                    continue
                 summaries.append(ingest_month(con, mirror, files, month, scope, context.log.info, config.workers,
                                               v1_mirror))
             last_day = last_listed_day(v2_list, v1_list)

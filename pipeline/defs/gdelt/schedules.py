@@ -1,6 +1,8 @@
 """Keeping GDELT current: a daily schedule, and a sensor that follows GDELT's lastupdate.txt."""
 
 
+from datetime import datetime, timedelta
+
 import dagster as dg
 
 from pipeline.defs.gdelt.partitions import GDELT_MONTHS
@@ -14,16 +16,31 @@ gdelt_refresh_job = dg.define_asset_job(
 )
 
 
+# Each tick refreshes every month with a day in the LOOKBACK_DAYS before it: the first tick of a month still
+# finishes the month before (GDELT's last exports of a day arrive after midnight), and up to two missed ticks
+# are made good by the next. A month whose files have not changed is skipped by the ingest, so asking again
+# costs a file-list read.
+LOOKBACK_DAYS = 3
+
+
+def months_to_refresh(tick: datetime) -> list[str]:
+    days = [(tick - timedelta(days=n)).date() for n in range(LOOKBACK_DAYS, -1, -1)]
+    return sorted({day.replace(day=1).isoformat() for day in days})
+
+
 @dg.schedule(
     job=gdelt_refresh_job,
     cron_schedule="30 6 * * *",
     execution_timezone="UTC",
     default_status=dg.DefaultScheduleStatus.STOPPED,  # it reads GDELT's server: a user turns it on deliberately
-    description="Every day at 06:30 UTC, re-ingest the month that contains the tick (the newest partition).",
+    description="Every day at 06:30 UTC, re-ingest each month with a day in the 3 days before the tick (so the "
+                "first tick of a month finishes the previous one, and two missed ticks are made good). Months "
+                "whose files have not changed are skipped.",
 )
 def gdelt_daily_refresh(context: dg.ScheduleEvaluationContext):
-    key = GDELT_MONTHS.get_partition_key_for_timestamp(context.scheduled_execution_time.timestamp())
-    return dg.RunRequest(run_key=f"gdelt-refresh-{context.scheduled_execution_time:%Y-%m-%d}", partition_key=key)
+    tick = context.scheduled_execution_time
+    return [dg.RunRequest(run_key=f"gdelt-refresh-{tick:%Y-%m-%d}-{key}", partition_key=key)
+            for key in months_to_refresh(tick)]
 
 
 @dg.sensor(

@@ -221,6 +221,33 @@ def ingest_month(
     return summary
 
 
+def unchanged_month(con: duckdb.DuckDBPyConnection, files: list[ListedFile], month: date,
+                    scope: Scope) -> MonthSummary | None:
+    """The month's summary from the ledger when nothing changed since it was ingested, else None.
+
+    Unchanged means: the file list names exactly the files (and md5s) the ledger holds for the month, every
+    one of them was ingested ok, and with the same scope. Then there is nothing to fetch, parse or write.
+    """
+    key = month.isoformat()
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'gdelt_files'").fetchone()[0]:
+        return None
+    ledger = sql.run(con, "gdelt/ledger_month_files", {"partition_month": key}).fetchall()
+    if not files or {(r[0], r[1]) for r in ledger} != {(f.name, f.md5) for f in files} or len(ledger) != len(files):
+        return None
+    if any(r[2] != "ok" or r[3] != scope.describe() for r in ledger):
+        return None
+    summary = MonthSummary(partition_month=key, files_listed=len(files), files_ok=len(files),
+                           statuses={"ok": len(files)})
+    for _, _, _, _, read, kept, out, other, rejected, zipped in ledger:
+        summary.rows_read += read
+        summary.rows_kept += kept
+        summary.rows_out_of_scope += out
+        summary.rows_other_months += other
+        summary.rows_rejected += rejected
+        summary.bytes_zipped += zipped
+    return summary
+
+
 def _ordered(pool: ThreadPoolExecutor, fn, items: list, window: int) -> Iterator:
     """fn over items in parallel, results in item order, at most `window` results held at once."""
     pending = deque()
