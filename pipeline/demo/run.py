@@ -18,6 +18,7 @@ import dagster as dg
 
 from pipeline.defs.resources import BIGQUERY_ENVIRONMENT
 from pipeline.demo.world import DemoSpec
+from pipeline.lib import warehouse
 
 PARTITION_RANGE_START = "dagster/asset_partition_range_start"
 PARTITION_RANGE_END = "dagster/asset_partition_range_end"
@@ -81,7 +82,8 @@ def main() -> int:
         sys.exit("DAGSTER_HOME is not set: run the demo with `python3 dev.py demo`")
     with dg.DagsterInstance.get() as instance:
         materialize_demo(instance)
-    print(f"warehouse: {os.environ['WAREHOUSE_PATH']}  (try: duckdb -readonly {os.environ['WAREHOUSE_PATH']})")
+    published = warehouse.published_path(os.environ["WAREHOUSE_PATH"])
+    print(f"warehouse: {os.environ['WAREHOUSE_PATH']}; query its published copy: duckdb -readonly {published}")
     return 0
 
 
