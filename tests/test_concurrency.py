@@ -7,6 +7,8 @@ that readers open instead (warehouse.published.duckdb).
 
 import os
 import shutil
+import subprocess
+import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
@@ -70,24 +72,19 @@ def test_a_reader_on_the_published_copy_never_blocks_a_run(tmp_path):
 
 def test_a_writer_waits_for_the_lock_instead_of_failing(tmp_path):
     database = tmp_path / "warehouse.duckdb"
-    holder = duckdb.connect(str(database))  # another process would hold it the same way; this one holds it here
-    holder.execute("CREATE TABLE t AS SELECT 1 AS x")
-    resource = WarehouseResource(database=str(database), lock_timeout_seconds=0.5)
-    # Within one process DuckDB shares the open database, so the lock is held from a second process.
-    holder.close()
-    script = ("import duckdb, time, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
-              "time.sleep(2); c.close()")
-    import subprocess
-    import sys
-    child = subprocess.Popen([sys.executable, "-c", script, str(database)], stdout=subprocess.PIPE, text=True)
-    assert child.stdout.readline().strip() == "held"
+    setup = duckdb.connect(str(database))
+    setup.execute("CREATE TABLE t AS SELECT 1 AS x")
+    setup.close()
+    # Another process holds the file for 2 s (within one process DuckDB would share it instead).
+    script = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(2)"
+    holder = subprocess.Popen([sys.executable, "-c", script, str(database)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
     with pytest.raises(duckdb.IOException, match="lock"):  # past its timeout, the error is DuckDB's own
-        with resource.get_connection():
+        with WarehouseResource(database=str(database), lock_timeout_seconds=0.5).get_connection():
             pass
-    patient = WarehouseResource(database=str(database), lock_timeout_seconds=30)
-    with patient.get_connection() as con:  # waits for the other process to let go, then works
-        assert con.execute("SELECT x FROM t").fetchone()[0] == 1
-    child.wait()
+    with WarehouseResource(database=str(database), lock_timeout_seconds=30).get_connection() as con:
+        assert con.execute("SELECT x FROM t").fetchone()[0] == 1  # it waited for the other process to let go
+    holder.wait()
 
 
 def _ingest_in_process(args) -> tuple[str, bool]:
