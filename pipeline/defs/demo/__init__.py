@@ -14,8 +14,9 @@ class DemoConfig(dg.Config):
 
 
 @dg.asset(group_name="demo", pool=WAREHOUSE_POOL,
-          description="Generates the offline demo world (a local GDELT 2.0 mirror and a contracts file, from a seed) "
-                      "and records its planted effect: outcome, rel_period and planted_effect per row.")
+          description="Generates the offline demo world from a seed: a local GDELT 2.0 mirror, a contracts file (the "
+                      "China world of AI-tocracy), AI export deals and Polity scores (the country world of the trade "
+                      "design); and records the planted effects: design, split, outcome, rel_period, planted_effect.")
 def demo_truth(context: dg.AssetExecutionContext, config: DemoConfig, demo_world: DemoWorldResource,
                warehouse: DuckDBResource) -> dg.MaterializeResult:
     summary = generate(demo_world.directory, DemoSpec(seed=config.seed, effect=config.effect))
@@ -23,11 +24,12 @@ def demo_truth(context: dg.AssetExecutionContext, config: DemoConfig, demo_world
                      f"{summary['contract_records']} contract records")
     with warehouse.get_connection() as con:
         warehouse_lib.replace_table(con, "demo_truth", pl.DataFrame(summary["truth"]))
-        meta = table_metadata(con, "demo_truth", order_by="outcome, rel_period", preview_rows=20)
+        meta = table_metadata(con, "demo_truth", order_by="design, split, outcome, rel_period", preview_rows=40)
     return dg.MaterializeResult(metadata={
         **meta, "directory": demo_world.directory,
         **{k: summary[k] for k in ("prefectures", "quarters", "planted_unrest_events", "gdelt_lines",
-                                   "gdelt_files", "contract_records")}})
+                                   "gdelt_files", "contract_records", "importers", "country_years",
+                                   "planted_country_unrest_events", "trade_deal_records")}})
 
 
 defs = dg.Definitions(assets=[demo_truth])
