@@ -81,7 +81,8 @@ def run_ours(path: Path) -> dict:
     assert incomplete == 0 and counted == pairs
     sql.run(con, "panels/unrest_panel", {"preset": "aitocracy", "level": "prefecture", "period": "quarter", "start": None, "end": None,
                                          "high_unrest_rule": "mean_plus_sd", "high_unrest_percentile": 0.9,
-                                         "cameras_covariate": "cameras"})
+                                         "cameras_covariate": "cameras",
+                                         "population_covariate": "population"})
     windows_rows, ps_ai = con.execute("SELECT count(*), sum(ps_ai_contracts) FROM event_windows").fetchone()
     panel_rows = con.execute("SELECT count(*) FROM unrest_panel").fetchone()[0]
     con.close()

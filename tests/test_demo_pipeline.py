@@ -272,3 +272,12 @@ def test_data_rich_and_data_scarce_contracts_add_up(con):
     total, rich, scarce = con.execute("SELECT sum(ps_ai_contracts), sum(ps_ai_contracts_data_rich), "
                                       "sum(ps_ai_contracts_data_scarce) FROM unrest_panel").fetchone()
     assert rich > 0 and scarce > 0 and rich + scarce == total  # every demo prefecture has a camera count
+
+
+def test_per_capita_outcome_in_the_demo_panel(con):
+    missing, ratio = con.execute(
+        "SELECT count(*) FILTER (WHERE ps_ai_contracts_per_million IS NULL), "
+        "max(abs(ps_ai_contracts_per_million * p.value / 1e6 - ps_ai_contracts)) "
+        "FROM unrest_panel JOIN covariates AS p ON p.region_id = unrest_panel.region_id AND p.covariate = 'population'"
+    ).fetchone()
+    assert missing == 0 and ratio < 1e-9  # every demo prefecture has a population

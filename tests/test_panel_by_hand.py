@@ -38,8 +38,10 @@ def con():
             is_duplicate BOOLEAN DEFAULT false, buyer_sector VARCHAR DEFAULT 'public_security')""")
     # Cameras per prefecture: the average is 60, so A is data-rich, B data-scarce, and C has no value.
     connection.execute("CREATE TABLE covariates AS SELECT * FROM (VALUES (?, NULL::INT, 'cameras', 100.0), "
-                       "(?, NULL, 'cameras', 20.0), ('110100', NULL, 'polity', 1.0)) AS t(region_id, year, covariate, value)",
-                       [A, B])
+                       "(?, NULL, 'cameras', 20.0), ('110100', NULL, 'polity', 1.0), "
+                       # A's population: 2 million in 2019 and 4 million for any other year.
+                       "(?, 2019, 'population', 2e6), (?, NULL, 'population', 4e6)) AS t(region_id, year, covariate, value)",
+                       [A, B, A, A])
     for contract_id, day, region, ps_ai in CONTRACTS:
         connection.execute(
             "INSERT INTO contracts (contract_id, award_date, buyer_region_id, is_public_security_ai, is_ai) "
@@ -81,7 +83,8 @@ def test_windows_outside_the_contract_data_are_marked(con):
 def test_every_cell_of_the_panel(con):
     sql.run(con, "panels/unrest_panel", {"preset": "aitocracy", "level": "prefecture", "period": "quarter", "start": "2019-01-01",
                                          "end": "2020-12-31", "high_unrest_rule": "mean_plus_sd",
-                                         "high_unrest_percentile": 0.9, "cameras_covariate": "cameras"})
+                                         "high_unrest_percentile": 0.9, "cameras_covariate": "cameras",
+                                         "population_covariate": "population"})
     cells = {(r, p): (u, t, ps, cum) for r, p, u, t, ps, cum in con.execute(
         "SELECT region_id, period_label, unrest_count, contracts_total, ps_ai_contracts, ps_ai_contracts_cum "
         "FROM unrest_panel").fetchall()}
@@ -106,15 +109,28 @@ def test_every_cell_of_the_panel(con):
 def test_high_unrest_rules(con, rule, percentile, flagged):
     sql.run(con, "panels/unrest_panel", {"preset": "aitocracy", "level": "prefecture", "period": "quarter", "start": "2019-01-01",
                                          "end": "2020-12-31", "high_unrest_rule": rule,
-                                         "high_unrest_percentile": percentile, "cameras_covariate": "cameras"})
+                                         "high_unrest_percentile": percentile, "cameras_covariate": "cameras",
+                                         "population_covariate": "population"})
     assert set(con.execute("SELECT region_id, period_label FROM unrest_panel WHERE high_unrest").fetchall()) == flagged
 
 
 def test_data_rich_and_data_scarce_contracts(con):
     sql.run(con, "panels/unrest_panel", {"preset": "aitocracy", "level": "prefecture", "period": "quarter",
                                          "start": "2019-01-01", "end": "2020-12-31", "high_unrest_rule": "mean_plus_sd",
-                                         "high_unrest_percentile": 0.9, "cameras_covariate": "cameras"})
+                                         "high_unrest_percentile": 0.9, "cameras_covariate": "cameras",
+                                         "population_covariate": "population"})
     split = con.execute("SELECT region_id, sum(ps_ai_contracts), sum(ps_ai_contracts_data_rich), "
                         "sum(ps_ai_contracts_data_scarce) FROM unrest_panel GROUP BY ALL ORDER BY ALL").fetchall()
     # A (100 cameras) is above the average of 60, B (20) below it; C has no camera count: in neither.
     assert split == [(C, 1, 0, 0), (B, 2, 0, 2), (A, 6, 6, 0)]
+
+
+def test_per_capita_outcome_uses_the_population_of_the_year(con):
+    sql.run(con, "panels/unrest_panel", {"preset": "aitocracy", "level": "prefecture", "period": "quarter",
+                                         "start": "2019-01-01", "end": "2020-12-31", "high_unrest_rule": "mean_plus_sd",
+                                         "high_unrest_percentile": 0.9, "cameras_covariate": "cameras",
+                                         "population_covariate": "population"})
+    per_million = {(r, p): v for r, p, v in con.execute(
+        "SELECT region_id, period_label, ps_ai_contracts_per_million FROM unrest_panel").fetchall()}
+    assert per_million[(A, "2019Q1")] == 0.5 and per_million[(A, "2020Q1")] == 0.25  # 1 contract each
+    assert per_million[(A, "2019Q3")] == 0.0 and per_million[(B, "2019Q3")] is None  # B has no population

@@ -63,7 +63,8 @@ def test_contract_windows_relative_periods(con):
 
 def test_unrest_panel_cells(con):
     sql.run(con, "panels/unrest_panel", {"preset": "aitocracy", "level": "prefecture", "period": "quarter", "start": None, "end": None,
-                                         "high_unrest_rule": "mean_plus_sd", "high_unrest_percentile": 0.9, "cameras_covariate": "cameras"})
+                                         "high_unrest_rule": "mean_plus_sd", "high_unrest_percentile": 0.9, "cameras_covariate": "cameras",
+                                         "population_covariate": "population"})
     panel = con.execute("""
         SELECT region_id, period_label, unrest_count, contracts_total, ps_ai_contracts, ps_ai_amount,
                ps_ai_contracts_cum, placebo_ai_contracts
@@ -88,7 +89,8 @@ def test_unrest_panel_cells(con):
 def test_unrest_panel_explicit_span_and_month_periods(con):
     sql.run(con, "panels/unrest_panel", {"preset": "aitocracy", "level": "prefecture", "period": "month", "start": "2019-04-15",
                                          "end": "2019-07-31", "high_unrest_rule": "mean_plus_sd",
-                                         "high_unrest_percentile": 0.9, "cameras_covariate": "cameras"})
+                                         "high_unrest_percentile": 0.9, "cameras_covariate": "cameras",
+                                         "population_covariate": "population"})
     labels = [r[0] for r in con.execute("SELECT DISTINCT period_label FROM unrest_panel ORDER BY 1").fetchall()]
     assert labels == ["2019-04", "2019-05", "2019-06", "2019-07"]
     assert con.execute("SELECT sum(unrest_count) FROM unrest_panel").fetchone()[0] == 3
@@ -96,7 +98,8 @@ def test_unrest_panel_explicit_span_and_month_periods(con):
 
 def test_province_and_country_panels_count_what_lies_below_them(con):
     sql.run(con, "panels/unrest_panel", {"preset": "aitocracy", "level": "province", "period": "quarter", "start": None, "end": None,
-                                         "high_unrest_rule": "mean_plus_sd", "high_unrest_percentile": 0.9, "cameras_covariate": "cameras"})
+                                         "high_unrest_rule": "mean_plus_sd", "high_unrest_percentile": 0.9, "cameras_covariate": "cameras",
+                                         "population_covariate": "population"})
     provinces = {(r, p): (u, ps) for r, p, u, ps in con.execute(
         "SELECT region_id, period_label, unrest_count, ps_ai_contracts FROM unrest_panel").fetchall()}
     assert {r for r, _ in provinces} == {"440000", "430000", "420000"}
@@ -104,7 +107,8 @@ def test_province_and_country_panels_count_what_lies_below_them(con):
     assert provinces[("440000", "2019Q1")] == (0, 1)  # Guangzhou's contract a counts in Guangdong
     assert sql.run(con, "panels/unrest_panel_check", {"preset": "aitocracy", "period": "quarter", "level": "province"}).fetchone()[4:6] == (4, 4)
     sql.run(con, "panels/unrest_panel", {"preset": "aitocracy", "level": "country", "period": "quarter", "start": None, "end": None,
-                                         "high_unrest_rule": "mean_plus_sd", "high_unrest_percentile": 0.9, "cameras_covariate": "cameras"})
+                                         "high_unrest_rule": "mean_plus_sd", "high_unrest_percentile": 0.9, "cameras_covariate": "cameras",
+                                         "population_covariate": "population"})
     country = con.execute("SELECT DISTINCT region_id FROM unrest_panel").fetchall()
     assert country == [("CHN",)]
     assert con.execute("SELECT sum(unrest_count), sum(ps_ai_contracts) FROM unrest_panel").fetchone() == (4, 6)

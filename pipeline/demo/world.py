@@ -365,9 +365,12 @@ def _country_world(world: _World, directory: Path) -> dict:
     covariates = [{"region_id": iso3, "year": year, "covariate": "polity", "value": polity[iso3]}
                   for iso3, _, _ in importers for year in years]
     covariates.append({"region_id": "XK1", "year": years[0], "covariate": "polity", "value": 3})
-    # Surveillance cameras per prefecture of the China world, for the data-rich / data-scarce split.
+    # Surveillance cameras and people per prefecture of the China world: the data-rich / data-scarce split,
+    # and outcomes per capita.
     covariates += [{"region_id": p["prefecture_id"], "year": "", "covariate": "cameras",
                     "value": int(rng.lognormal(8.0, 0.8))} for p in world.prefs]
+    covariates += [{"region_id": p["prefecture_id"], "year": "", "covariate": "population",
+                    "value": int(rng.uniform(1e6, 1.2e7))} for p in world.prefs]
     _write_csv(directory / "trade_deals.csv", TRADE_DEAL_COLUMNS, deals)
     _write_csv(directory / "covariates.csv", COVARIATE_COLUMNS, covariates)
     return {"importers": len(importers), "low_polity_importers": low, "country_years": len(years),

@@ -12,6 +12,8 @@
 -- data-scarce public-security AI contracts (Beraja, Yang and Yuchtman, REStud 2023): the buyer's region
 -- (buyer_region_id) has more, or no more, of covariate $cameras_covariate than the average region with a value
 -- (covariates; a region's values over years are averaged); contracts of regions without a value are in neither.
+-- Per capita: public-security AI contracts per million people, with covariate $population_covariate of the
+-- region in the period's year (a value without a year counts for every year); NULL without a population.
 CREATE OR REPLACE TABLE unrest_panel AS
 WITH cameras AS (
     SELECT region_id, avg(value) AS cameras FROM covariates WHERE covariate = $cameras_covariate GROUP BY ALL
@@ -133,6 +135,10 @@ SELECT
     hospital_ai_contracts,
     education_ai_contracts,
     ps_ai_contracts_data_rich,
-    ps_ai_contracts_data_scarce
+    ps_ai_contracts_data_scarce,
+    ps_ai_contracts * 1e6 / nullif((
+        SELECT any_value(v.value ORDER BY v.year NULLS LAST) FROM covariates AS v
+        WHERE v.region_id = grid.region_id AND v.covariate = $population_covariate
+          AND (v.year = year(grid.period_start) OR v.year IS NULL)), 0) AS ps_ai_contracts_per_million
 FROM grid, unrest_stats
 ORDER BY region_id, period_start;

@@ -24,6 +24,7 @@ class PanelConfig(dg.Config):
     high_unrest_rule: Literal["mean_plus_sd", "above_median", "above_percentile"] = "mean_plus_sd"
     high_unrest_percentile: float = 0.9  # for above_percentile
     cameras_covariate: str = "cameras"  # the covariate that splits data-rich from data-scarce contracts
+    population_covariate: str = "population"  # people, for ps_ai_contracts_per_million
     start: str | None = None  # first period (YYYY-MM-DD); default: first period with a contract
     end: str | None = None  # last period; default: last period with a contract
 
