@@ -75,6 +75,7 @@ def run_ours(path: Path) -> dict:
     from pipeline.lib import sql, warehouse
 
     con = duckdb.connect(str(path), config=warehouse.SETTINGS)
+    sql.run(con, "panels/contract_outcomes")
     sql.run(con, "panels/event_windows", WINDOW)
     sql.run(con, "panels/contract_windows")
     _, incomplete, counted, pairs, _ = sql.run(con, "panels/event_windows_check", WINDOW).fetchone()

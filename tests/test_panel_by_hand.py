@@ -46,6 +46,7 @@ def con():
         connection.execute(
             "INSERT INTO contracts (contract_id, award_date, buyer_region_id, is_public_security_ai, is_ai) "
             "VALUES (?, ?, ?, ?, ?)", [contract_id, day, region, ps_ai, ps_ai])
+    sql.run(connection, "panels/contract_outcomes")
     yield connection
     connection.close()
 

@@ -41,6 +41,7 @@ def con():
     # The award 'a' published a second time: kept in contracts, counted nowhere.
     connection.execute("INSERT INTO contracts SELECT * REPLACE ('a' || '-again' AS contract_id, true AS is_duplicate) "
                        "FROM contracts WHERE contract_id = 'a'")
+    sql.run(connection, "panels/contract_outcomes")
     yield connection
     connection.close()
 
@@ -112,3 +113,19 @@ def test_province_and_country_panels_count_what_lies_below_them(con):
     country = con.execute("SELECT DISTINCT region_id FROM unrest_panel").fetchall()
     assert country == [("CHN",)]
     assert con.execute("SELECT sum(unrest_count), sum(ps_ai_contracts) FROM unrest_panel").fetchone() == (4, 6)
+
+
+def test_outcome_columns_have_the_documented_types(con):
+    sql.run(con, "panels/unrest_panel", {"preset": "aitocracy", "level": "prefecture", "period": "quarter",
+                                         "start": None, "end": None, "high_unrest_rule": "mean_plus_sd",
+                                         "high_unrest_percentile": 0.9, "cameras_covariate": "cameras",
+                                         "population_covariate": "population"})
+    sql.run(con, "panels/event_windows", {"preset": "aitocracy", "period": "quarter", "periods_before": 2,
+                                          "periods_after": 3})
+    for table in ("unrest_panel", "event_windows"):
+        types = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ?",
+                                 [table]).fetchall())
+        counts = [c for c in types if c.endswith("_contracts") or c.startswith("ps_ai_contracts_data")
+                  or c == "contracts_total"]
+        assert len(counts) >= 7 and {types[c] for c in counts} == {"BIGINT"}, (table, types)
+        assert types["ps_ai_amount"].startswith("DECIMAL(38,")  # the scale is that of contracts.amount

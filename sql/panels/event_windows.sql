@@ -4,7 +4,8 @@
 -- period after the unrest and -2 two periods before. Every k of every window has a row, zero when
 -- nothing was bought; in_contract_span says whether that period lies inside the contract data at all
 -- (outside it the zero means "unknown"). Contracts counted: prefecture-placed, not duplicate
--- publications; a contract counts once in each window it falls in.
+-- publications; a contract counts once in each window it falls in. The outcomes are those of
+-- contract_outcomes (sql/panels/contract_outcomes.sql), in its order.
 -- Contracts of one prefecture in one period fall in exactly the same windows, so they are counted once
 -- per prefecture-period (contract_cells) and those counts joined to the windows: the sums equal those over
 -- every contract-event pair (about 12 million for AI-tocracy's data) without making the pairs. The view
@@ -23,15 +24,10 @@ contract_cells AS (
     SELECT buyer_region_id AS region_id,
            datediff($period, DATE '1970-01-01', award_date) AS contract_index,
            count(*) AS contracts_total,
-           count(*) FILTER (WHERE is_ai) AS ai_contracts,
-           count(*) FILTER (WHERE is_public_security_ai) AS ps_ai_contracts,
-           coalesce(sum(amount) FILTER (WHERE is_public_security_ai), 0) AS ps_ai_amount,
-           count(*) FILTER (WHERE is_ai AND NOT is_public_security_buyer) AS placebo_ai_contracts,
-           count(*) FILTER (WHERE is_ai AND buyer_sector = 'bank') AS bank_ai_contracts,
-           count(*) FILTER (WHERE is_ai AND buyer_sector = 'hospital') AS hospital_ai_contracts,
-           count(*) FILTER (WHERE is_ai AND buyer_sector = 'education') AS education_ai_contracts
-    FROM contracts
-    WHERE NOT is_duplicate AND buyer_region_level = 'prefecture'
+           count_if(COLUMNS('^outcome_(.*)$'))::BIGINT AS '\1',
+           coalesce(sum(ps_ai_amount_value), 0) AS ps_ai_amount
+    FROM contract_outcomes
+    WHERE buyer_region_level = 'prefecture'
     GROUP BY ALL
 ),
 span AS (
@@ -47,14 +43,7 @@ SELECT
     $period AS period,
     $preset AS unrest_preset,
     u.unrest_index + k.rel_period BETWEEN s.first_index AND s.last_index AS in_contract_span,
-    coalesce(p.contracts_total, 0) AS contracts_total,
-    coalesce(p.ai_contracts, 0) AS ai_contracts,
-    coalesce(p.ps_ai_contracts, 0) AS ps_ai_contracts,
-    coalesce(p.ps_ai_amount, 0) AS ps_ai_amount,
-    coalesce(p.placebo_ai_contracts, 0) AS placebo_ai_contracts,
-    coalesce(p.bank_ai_contracts, 0) AS bank_ai_contracts,
-    coalesce(p.hospital_ai_contracts, 0) AS hospital_ai_contracts,
-    coalesce(p.education_ai_contracts, 0) AS education_ai_contracts
+    coalesce(COLUMNS(p.* EXCLUDE (region_id, contract_index)), 0)
 FROM unrest AS u
 CROSS JOIN range(-$periods_before, $periods_after + 1) AS k(rel_period)
 CROSS JOIN span AS s

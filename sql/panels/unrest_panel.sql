@@ -8,7 +8,8 @@
 -- $high_unrest_rule: above the panel mean plus one standard deviation (mean_plus_sd), above the median
 -- (above_median), or above the $high_unrest_percentile quantile (above_percentile). Outcomes: contract flows per period
 -- and the cumulative count of public-security AI contracts since the panel start; the placebo outcomes
--- are AI bought by other buyers, and by banks, hospitals and schools (buyer_sector). Data-rich and
+-- are AI bought by other buyers, and by banks, hospitals and schools (buyer_sector). The contract outcomes are
+-- defined once, in contract_outcomes (sql/panels/contract_outcomes.sql), which event_windows counts too. Data-rich and
 -- data-scarce public-security AI contracts (Beraja, Yang and Yuchtman, REStud 2023): the buyer's region
 -- (buyer_region_id) has more, or no more, of covariate $cameras_covariate than the average region with a value
 -- (covariates; a region's values over years are averaged); contracts of regions without a value are in neither.
@@ -30,9 +31,8 @@ contract_periods AS (
                WHEN $level = 'country' AND buyer_region_level = 'country' THEN buyer_region_id
            END AS region_id,
            date_trunc($period, award_date)::DATE AS period_start, c.*, d.data_rich
-    FROM contracts AS c
+    FROM contract_outcomes AS c
     LEFT JOIN data_intensity AS d ON d.region_id = c.buyer_region_id
-    WHERE NOT c.is_duplicate
 ),
 contract_periods_at_level AS (
     SELECT * FROM contract_periods WHERE region_id IS NOT NULL
@@ -69,31 +69,17 @@ unrest_counts AS (
 contract_counts AS (
     SELECT region_id, period_start,
            count(*) AS contracts_total,
-           count(*) FILTER (WHERE is_ai) AS ai_contracts,
-           count(*) FILTER (WHERE is_public_security_ai) AS ps_ai_contracts,
-           coalesce(sum(amount) FILTER (WHERE is_public_security_ai), 0) AS ps_ai_amount,
-           count(*) FILTER (WHERE is_ai AND NOT is_public_security_buyer) AS placebo_ai_contracts,
-           count(*) FILTER (WHERE is_ai AND buyer_sector = 'bank') AS bank_ai_contracts,
-           count(*) FILTER (WHERE is_ai AND buyer_sector = 'hospital') AS hospital_ai_contracts,
-           count(*) FILTER (WHERE is_ai AND buyer_sector = 'education') AS education_ai_contracts,
-           count(*) FILTER (WHERE is_public_security_ai AND data_rich) AS ps_ai_contracts_data_rich,
-           count(*) FILTER (WHERE is_public_security_ai AND NOT data_rich) AS ps_ai_contracts_data_scarce
+           count_if(COLUMNS('^outcome_(.*)$'))::BIGINT AS '\1',
+           coalesce(sum(ps_ai_amount_value), 0) AS ps_ai_amount,
+           count_if(is_public_security_ai AND data_rich)::BIGINT AS ps_ai_contracts_data_rich,
+           count_if(is_public_security_ai AND NOT data_rich)::BIGINT AS ps_ai_contracts_data_scarce
     FROM contract_periods_at_level
     GROUP BY ALL
 ),
 grid AS (
     SELECT r.region_id, p.period_start,
            coalesce(u.unrest_count, 0) AS unrest_count,
-           coalesce(c.contracts_total, 0) AS contracts_total,
-           coalesce(c.ai_contracts, 0) AS ai_contracts,
-           coalesce(c.ps_ai_contracts, 0) AS ps_ai_contracts,
-           coalesce(c.ps_ai_amount, 0) AS ps_ai_amount,
-           coalesce(c.placebo_ai_contracts, 0) AS placebo_ai_contracts,
-           coalesce(c.bank_ai_contracts, 0) AS bank_ai_contracts,
-           coalesce(c.hospital_ai_contracts, 0) AS hospital_ai_contracts,
-           coalesce(c.education_ai_contracts, 0) AS education_ai_contracts,
-           coalesce(c.ps_ai_contracts_data_rich, 0) AS ps_ai_contracts_data_rich,
-           coalesce(c.ps_ai_contracts_data_scarce, 0) AS ps_ai_contracts_data_scarce
+           coalesce(COLUMNS(c.* EXCLUDE (region_id, period_start)), 0)
     FROM panel_regions AS r
     CROSS JOIN periods AS p
     LEFT JOIN unrest_counts AS u USING (region_id, period_start)

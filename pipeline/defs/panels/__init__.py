@@ -40,6 +40,7 @@ class PanelConfig(dg.Config):
 )
 def event_windows(config: WindowConfig, warehouse: DuckDBResource):
     with warehouse.get_connection() as con:
+        sql.run(con, "panels/contract_outcomes")
         sql.run(con, "panels/event_windows", config.model_dump())
         sql.run(con, "panels/contract_windows")
         windows, incomplete, counted, pairs, by_k = sql.run(con, "panels/event_windows_check",
@@ -66,6 +67,7 @@ def event_windows(config: WindowConfig, warehouse: DuckDBResource):
 )
 def unrest_panel(config: PanelConfig, warehouse: DuckDBResource):
     with warehouse.get_connection() as con:
+        sql.run(con, "panels/contract_outcomes")
         sql.run(con, "panels/unrest_panel", config.model_dump())
         manifest = export_with_manifest(con, "unrest_panel", warehouse_dir(warehouse) / "exports",
                                         ["unrest_events", "contracts"], config.model_dump())
