@@ -1,5 +1,8 @@
-"""Metadata helpers shared by the assets: row counts, date ranges and previews for the UI."""
+"""Metadata helpers shared by the assets: row counts, date ranges, previews and figures for the UI."""
 
+
+import base64
+from pathlib import Path
 
 import dagster as dg
 
@@ -26,3 +29,9 @@ def column_schema(columns: list[tuple[str, str, str]]) -> dg.MetadataValue:
     return dg.MetadataValue.table_schema(
         dg.TableSchema(columns=[dg.TableColumn(name, type_, description=desc) for name, type_, desc in columns])
     )
+
+
+def figure_metadata(png: bytes, path: Path, caption: str) -> dg.MetadataValue:
+    """Save a PNG figure beside the warehouse, and return it as metadata the UI shows as an image."""
+    path.write_bytes(png)
+    return dg.MetadataValue.md(f"![{caption}](data:image/png;base64,{base64.b64encode(png).decode()})")

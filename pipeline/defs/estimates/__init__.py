@@ -1,10 +1,8 @@
-import base64
-
 import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
-from pipeline.defs.metadata import table_metadata
+from pipeline.defs.metadata import figure_metadata, table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL, warehouse_dir
 from pipeline.lib import warehouse as warehouse_lib
 from pipeline.lib.estimation.event_study import (
@@ -58,10 +56,9 @@ def event_study(context: dg.AssetExecutionContext, config: EventStudyConfig, war
         for spec in config.estimators:
             for outcome in (o for o in config.outcomes if o not in constant):
                 coefficients = ESTIMATORS[spec](panel, outcome, config.leads, config.lags)
-                png = coefficient_plot_png(coefficients, f"{outcome} ({spec})")
-                (figures / f"event_study_{spec}_{outcome}.png").write_bytes(png)
-                plots[f"plot_{spec}_{outcome}"] = dg.MetadataValue.md(
-                    f"![{spec} {outcome}](data:image/png;base64,{base64.b64encode(png).decode()})")
+                plots[f"plot_{spec}_{outcome}"] = figure_metadata(
+                    coefficient_plot_png(coefficients, f"{outcome} ({spec})"),
+                    figures / f"event_study_{spec}_{outcome}.png", f"{spec} {outcome}")
                 context.log.info(f"{spec} on {outcome}: n_obs {coefficients['n_obs'][0]}")
                 fits.append(coefficients)
         warehouse_lib.replace_table(con, "event_study", pl.concat(fits))

@@ -1,12 +1,10 @@
 """The trade design (AI exports and unrest across countries) and the covariates that split panels."""
 
-import base64
-
 import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
-from pipeline.defs.metadata import table_metadata
+from pipeline.defs.metadata import figure_metadata, table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL, TradeDataResource, warehouse_dir
 from pipeline.lib import sql
 from pipeline.lib import warehouse as warehouse_lib
@@ -132,10 +130,9 @@ def trade_event_study(context: dg.AssetExecutionContext, config: TradeEventStudy
                     context.log.warning(f"{outcome} in split {split}: no variation, not estimated")
                     continue
                 coefficients = fit_event_study(rows, outcome, rel_periods).with_columns(split=pl.lit(split))
-                png = coefficient_plot_png(coefficients, f"{outcome}, {split}")
-                (figures / f"trade_event_study_{split}_{outcome}.png").write_bytes(png)
-                plots[f"plot_{split}_{outcome}"] = dg.MetadataValue.md(
-                    f"![{split} {outcome}](data:image/png;base64,{base64.b64encode(png).decode()})")
+                plots[f"plot_{split}_{outcome}"] = figure_metadata(
+                    coefficient_plot_png(coefficients, f"{outcome}, {split}"),
+                    figures / f"trade_event_study_{split}_{outcome}.png", f"{split} {outcome}")
                 context.log.info(f"{outcome}, {split}: n_obs {coefficients['n_obs'][0]}")
                 fits.append(coefficients)
         if not fits:
