@@ -252,3 +252,104 @@ def _size(n: int) -> str:
             break
         value /= 1000
     return f"{n:,} B" if unit == "B" else f"{value:,.1f} {unit}"
+
+
+@dataclass(frozen=True)
+class BigQuerySettings:
+    """What the gdelt_bigquery resource sets: tables, the cost limit, the reporting lag, the columns."""
+
+    maximum_bytes_billed: int
+    reporting_lag_days: int = 3
+    tables: Tables = Tables()
+    all_columns: bool = False  # all 61 columns instead of those the unrest SQL reads (about twice the bytes)
+    use_storage_api: bool = False
+
+
+def plan_queries(months: list[date], tables: Tables = Tables()) -> list[tuple[Extraction, list[date]]]:
+    """The queries for `months`, each with the months its rows go to.
+
+    GDELT 2.0: one query per month, since its partitions keep each cheap. GDELT 1.0's table is not
+    partitioned, so every query scans it whole: one query per run of consecutive months instead.
+    """
+    queries, run = [], []
+
+    def close_run():
+        if run:
+            merged = Extraction("v1", run[0].table, False, run[0].first_day, run[-1].last_day)
+            queries.append((merged, [e.first_day.replace(day=1) for e in run]))
+            run.clear()
+
+    for month in sorted(months):
+        for extraction in extractions_for_month(month, tables):
+            if extraction.system == "v2":
+                queries.append((extraction, [month]))
+                continue
+            if run and run[-1].last_day + timedelta(days=1) != extraction.first_day:
+                close_run()
+            run.append(extraction)
+    close_run()
+    return queries
+
+
+def ingest_months_from_bigquery(con, client, months: list[date], scope: Scope, settings: BigQuerySettings,
+                                log: Callable[[str], None] = print):
+    """Replace each of `months` in gdelt_events with the rows BigQuery returns; a ledger row per query and month.
+
+    Returns the months' summaries and each query's outcome (for asset metadata). The scope is applied in
+    BigQuery, so rows out of scope are never read and the ledger counts them as 0.
+    """
+    columns = tuple(c.name for c in events_v2_columns()) if settings.all_columns else used_columns()
+    checked_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    parts: dict[date, list[tuple[Extraction, QueryOutcome, pa.Table]]] = {m: [] for m in months}
+    outcomes = []
+    for extraction, targets in plan_queries(months, settings.tables):
+        label = f"{extraction.name}" + (f" (months {targets[0]:%Y-%m} to {targets[-1]:%Y-%m})" if len(targets) > 1 else "")
+        outcome = run_guarded(client, extraction_sql(extraction, columns),
+                              query_parameters(extraction, scope.countries, scope.root_codes,
+                                               settings.reporting_lag_days),
+                              settings.maximum_bytes_billed, label, log, settings.use_storage_api)
+        outcomes.append(outcome)
+        added_month = pc.divide(outcome.rows["DATEADDED"], 10**8)  # YYYYMMDDHHMMSS -> YYYYMM
+        placed = 0
+        for month in targets:
+            rows = outcome.rows.filter(pc.equal(added_month, month.year * 100 + month.month))
+            in_month = Extraction(extraction.system, extraction.table, extraction.partitioned,
+                                  max(extraction.first_day, month), min(extraction.last_day, _month_end(month)))
+            parts[month].append((in_month, outcome, rows))
+            placed += rows.num_rows
+        if placed != outcome.rows.num_rows:  # the query's DATEADDED range is exactly its months' days
+            raise BigQuerySourceError(f"{label}: {outcome.rows.num_rows - placed} rows outside the months asked for")
+    summaries = []
+    for month in months:
+        summaries.append(_write_month(con, month, parts[month], scope, checked_at))
+    return summaries, outcomes
+
+
+def _write_month(con, month: date, parts, scope: Scope, checked_at) -> MonthSummary:
+    key = month.isoformat()
+    summary = MonthSummary(partition_month=key, files_listed=len(parts))
+    warehouse.ensure_tables(con, *GDELT_TABLES)
+    with tempfile.TemporaryDirectory(prefix=f"gdelt-bq-{key}-") as staging:
+        writer = MonthWriter(con, key, Path(staging))
+        for extraction, outcome, rows in parts:
+            n = rows.num_rows
+            counts = writer.add_pieces([Piece(warehouse_rows(rows, extraction.name, extraction.name), None, n, n,
+                                              0, 0, 0)])
+            writer.add_ledger(dict(
+                partition_month=key, file_name=extraction.name, url=f"bigquery://{extraction.table}",
+                layout=f"bigquery-{extraction.system}", expected_size=None, expected_md5=None, status="ok",
+                detail=f"BigQuery job {outcome.job_id}: {outcome.bytes_estimated:,} bytes estimated by the dry run, "
+                       f"{outcome.bytes_billed or 0:,} billed, {outcome.rows.num_rows:,} rows (all months of the job)",
+                attempts=1, zipped_bytes=0, **counts,
+                scope=f"{scope.describe()} (applied in BigQuery: rows out of scope are not read)",
+                checked_at=checked_at))
+            summary.files_ok += 1
+            summary.statuses["ok"] = summary.statuses.get("ok", 0) + 1
+            summary.rows_read += n
+            summary.rows_kept += n
+        writer.write()
+    return summary
+
+
+def _month_end(month: date) -> date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
