@@ -281,3 +281,11 @@ def test_per_capita_outcome_in_the_demo_panel(con):
         "FROM unrest_panel JOIN covariates AS p ON p.region_id = unrest_panel.region_id AND p.covariate = 'population'"
     ).fetchone()
     assert missing == 0 and ratio < 1e-9  # every demo prefecture has a population
+
+
+def test_panel_manifests_digest_every_table_the_panel_reads(demo):
+    exports = demo["root"] / "data" / "exports"
+    for name, inputs in (("unrest_panel", {"unrest_events", "contracts", "covariates"}),
+                         ("trade_panel", {"trade_deals", "covariates", "unrest_events"})):
+        manifest = json.loads((exports / f"{name}.manifest.json").read_text())
+        assert set(manifest["inputs"]) == inputs, name

@@ -70,7 +70,7 @@ def unrest_panel(config: PanelConfig, warehouse: DuckDBResource):
         sql.run(con, "panels/contract_outcomes")
         sql.run(con, "panels/unrest_panel", config.model_dump())
         manifest = export_with_manifest(con, "unrest_panel", warehouse_dir(warehouse) / "exports",
-                                        ["unrest_events", "contracts"], config.model_dump())
+                                        ["unrest_events", "contracts", "covariates"], config.model_dump())
         check = sql.run(con, "panels/unrest_panel_check", config.model_dump()).fetchone()
         meta = table_metadata(con, "unrest_panel", order_by="region_id, period_start", date_column="period_start")
     rows, regions, periods, distinct_cells, unrest_panel_sum, unrest_source, ps_panel, ps_source = check
