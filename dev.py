@@ -3,7 +3,7 @@
 
     python3 dev.py demo    create .venv, install the locked dependencies, materialise every asset on the demo world
     python3 dev.py test    the same set-up, then the test suite (extra arguments go to pytest)
-    python3 dev.py ui      the Dagster UI at http://127.0.0.1:3000, reading .env
+    python3 dev.py ui      the Dagster UI at http://127.0.0.1:3000, reading pipeline.env (the shell wins)
 
 Set-up is idempotent: the virtual environment is rebuilt only when requirements.lock or pyproject.toml change.
 """

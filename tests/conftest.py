@@ -33,6 +33,20 @@ def write_mirror(directory: Path, files: dict[str, bytes], listed: dict[str, tup
     return directory
 
 
+@pytest.fixture(scope="session")
+def geography_db(tmp_path_factory) -> Path:
+    """The geography tables (regions, crosswalks, prefecture boundaries), built once for the whole suite."""
+    import duckdb
+
+    from pipeline.lib.geo.layer import build_geography
+
+    path = tmp_path_factory.mktemp("geo") / "geo.duckdb"
+    connection = duckdb.connect(str(path))
+    assert build_geography(connection) == []  # every prefecture seat lies in its own polygon
+    connection.close()
+    return path
+
+
 @pytest.fixture
 def real_export_bytes() -> bytes:
     return REAL_EXPORT.read_bytes()

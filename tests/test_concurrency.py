@@ -80,7 +80,7 @@ def test_a_writer_waits_for_the_lock_instead_of_failing(tmp_path):
     holder = subprocess.Popen([sys.executable, "-c", script, str(database)], stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "held"
     with pytest.raises(duckdb.IOException, match="lock"):  # past its timeout, the error is DuckDB's own
-        with WarehouseResource(database=str(database), lock_timeout_seconds=0.5).get_connection():
+        with WarehouseResource(database=str(database), lock_timeout_seconds=1).get_connection():
             pass
     with WarehouseResource(database=str(database), lock_timeout_seconds=30).get_connection() as con:
         assert con.execute("SELECT x FROM t").fetchone()[0] == 1  # it waited for the other process to let go

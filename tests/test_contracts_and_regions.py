@@ -3,7 +3,6 @@
 import duckdb
 import pytest
 
-from pipeline.lib.geo.layer import build_geography
 from pipeline.lib.procurement.contracts import (
     ContractFileError,
     build_contracts,
@@ -12,15 +11,6 @@ from pipeline.lib.procurement.contracts import (
 )
 
 HEADER = "contract_id,award_date,buyer_name,buyer_region_id,supplier_name,amount,currency,title\n"
-
-
-@pytest.fixture(scope="module")
-def geography_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("geo") / "geo.duckdb"
-    connection = duckdb.connect(str(path))
-    assert build_geography(connection) == []  # every prefecture seat lies in its own polygon
-    connection.close()
-    return path
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Resources: where the warehouse and the sources are, set from the environment (see .env)."""
+"""Resources: where the warehouse and the sources are, set from the environment (pipeline/lib/settings.py)."""
 
 
 import logging
@@ -10,7 +10,7 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
-from pipeline.lib import warehouse
+from pipeline.lib import settings, warehouse
 from pipeline.lib.gdelt.bigquery import V1_TABLE, V2_TABLE, BigQuerySettings, Tables, make_client, storage_api_installed
 from pipeline.lib.gdelt.source import GDELT_V1_BASE_URL, Mirror, RetryPolicy
 
@@ -21,7 +21,11 @@ class WarehouseResource(DuckDBResource):
     succeeds the warehouse is published as a read-only copy beside it (warehouse.published.duckdb), which
     notebooks and the DuckDB CLI open without ever blocking or breaking a run."""
 
-    lock_timeout_seconds: float = 1800.0
+    lock_timeout_seconds: int = 1800
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # Every run (every step, under the multiprocess executor) names its files before it reads any.
+        context.log.info(settings.describe())
 
     @contextmanager
     def get_connection(self):
@@ -57,7 +61,7 @@ class GdeltMirrorResource(dg.ConfigurableResource):
     cache_dir: str = "data/cache/gdelt"
     attempts: int = 4
     backoff_seconds: float = 1.0
-    timeout_seconds: float = 60.0
+    timeout_seconds: int = 60
 
     def _retry(self) -> RetryPolicy:
         return RetryPolicy(self.attempts, self.backoff_seconds, self.timeout_seconds)
@@ -111,9 +115,6 @@ class DemoWorldResource(dg.ConfigurableResource):
     directory: str
 
 
-# What the BigQuery source needs from the environment, and its defaults (.env and the demo set these).
-BIGQUERY_ENVIRONMENT = {"GDELT_BQ_PROJECT": "", "GDELT_BQ_MAXIMUM_BYTES_BILLED": "50000000000"}
-
 # Every asset that writes the DuckDB file runs in this pool; dagster.yaml limits it to one at a time,
 # because DuckDB allows a single writing process.
 WAREHOUSE_POOL = "duckdb_warehouse"
@@ -124,10 +125,15 @@ def warehouse_dir(warehouse: DuckDBResource) -> Path:
 
 
 RESOURCES = {
-    "warehouse": WarehouseResource(database=dg.EnvVar("WAREHOUSE_PATH"), connection_config=warehouse.SETTINGS),
-    "gdelt": GdeltMirrorResource(base_url=dg.EnvVar("GDELT_BASE_URL")),
+    "warehouse": WarehouseResource(database=dg.EnvVar("WAREHOUSE_PATH"), connection_config=warehouse.SETTINGS,
+                                   lock_timeout_seconds=dg.EnvVar.int("WAREHOUSE_LOCK_TIMEOUT_SECONDS")),
+    "gdelt": GdeltMirrorResource(
+        base_url=dg.EnvVar("GDELT_BASE_URL"), v1_base_url=dg.EnvVar("GDELT_V1_BASE_URL"),
+        cache_dir=dg.EnvVar("GDELT_CACHE_DIR"), attempts=dg.EnvVar.int("GDELT_HTTP_ATTEMPTS"),
+        timeout_seconds=dg.EnvVar.int("GDELT_HTTP_TIMEOUT_SECONDS")),
     "gdelt_bigquery": GdeltBigQueryResource(
-        project=dg.EnvVar("GDELT_BQ_PROJECT"), maximum_bytes_billed=dg.EnvVar.int("GDELT_BQ_MAXIMUM_BYTES_BILLED")),
+        project=dg.EnvVar("GDELT_BQ_PROJECT"), maximum_bytes_billed=dg.EnvVar.int("GDELT_BQ_MAXIMUM_BYTES_BILLED"),
+        reporting_lag_days=dg.EnvVar.int("GDELT_BQ_REPORTING_LAG_DAYS"), api_endpoint=dg.EnvVar("GDELT_BQ_API_ENDPOINT")),
     "contracts_file": ContractsFileResource(path=dg.EnvVar("CONTRACTS_PATH")),
     "trade_data": TradeDataResource(trade_deals_path=dg.EnvVar("TRADE_DEALS_PATH"),
                                     covariates_path=dg.EnvVar("COVARIATES_PATH")),

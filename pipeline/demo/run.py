@@ -16,7 +16,6 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipeline.defs.resources import BIGQUERY_ENVIRONMENT
 from pipeline.demo.world import DemoSpec
 from pipeline.lib import warehouse
 
@@ -35,7 +34,6 @@ def demo_environment(root: Path) -> dict[str, str]:
         "CONTRACTS_PATH": str(demo_dir / "contracts.csv"),
         "TRADE_DEALS_PATH": str(demo_dir / "trade_deals.csv"),
         "COVARIATES_PATH": str(demo_dir / "covariates.csv"),
-        **BIGQUERY_ENVIRONMENT,
     }
 
 
