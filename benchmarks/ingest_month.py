@@ -103,7 +103,8 @@ def run_ours(directory: Path, countries: tuple[str, ...] = ()) -> int:
 
     from pipeline.lib import warehouse
     from pipeline.lib.gdelt.filelist import files_for_month
-    from pipeline.lib.gdelt.ingest import Scope, ingest_month
+    from pipeline.lib.gdelt.ingest import ingest_month
+    from pipeline.lib.gdelt.scope import Scope
     from pipeline.lib.gdelt.source import Mirror
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -31,13 +31,14 @@ ONE_YEAR = DemoSpec(years=1, country_start_year=2018, country_years=1)  # a demo
 
 
 def _ingest(database: Path, mirror: str, partition: str, countries: list[str],
-            instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
+            instance: dg.DagsterInstance, **config) -> dg.ExecuteInProcessResult:
     return dg.materialize(
         [gdelt_ingest], partition_key=partition, instance=instance, raise_on_error=False,
         resources={"warehouse": WarehouseResource(database=str(database), connection_config=warehouse.SETTINGS),
                    "gdelt": GdeltMirrorResource(base_url=mirror, cache_dir=str(database.parent / "cache")),
                    "gdelt_bigquery": dg.ResourceDefinition.none_resource()},
-        run_config={"ops": {"gdelt_ingest": {"config": {"countries": countries, "expected_files_per_day": 4}}}})
+        run_config={"ops": {"gdelt_ingest": {"config": {"countries": countries, "expected_files_per_day": 4,
+                                                        **config}}}})
 
 
 def test_a_reader_on_the_published_copy_never_blocks_a_run(tmp_path):
@@ -45,7 +46,7 @@ def test_a_reader_on_the_published_copy_never_blocks_a_run(tmp_path):
     mirror = str(write_mirror(tmp_path / "mirror", {f"{name}.zip": zipped(name, REAL_EXPORT.read_bytes())}))
     database = tmp_path / "warehouse.duckdb"
     with dg.instance_for_test() as instance:
-        assert _ingest(database, mirror, "2018-03-01", ["CH"], instance).success
+        assert _ingest(database, mirror, "2018-03-01", ["CHN"], instance).success
         published = warehouse.published_path(database)
         reader = duckdb.connect(str(published), read_only=True)
         assert reader.execute("SELECT count(*) FROM gdelt_events").fetchone()[0] == 25
@@ -59,7 +60,7 @@ def test_a_reader_on_the_published_copy_never_blocks_a_run(tmp_path):
         thread = threading.Thread(target=keep_reading)
         thread.start()
         try:
-            result = _ingest(database, mirror, "2018-03-01", [], instance)
+            result = _ingest(database, mirror, "2018-03-01", [], instance, rescope=True)
         finally:
             stop.set()
             thread.join()

@@ -26,7 +26,8 @@ from pipeline.defs.resources import GdeltBigQueryResource, GdeltMirrorResource
 from pipeline.lib import sql, warehouse
 from pipeline.lib.gdelt import bigquery
 from pipeline.lib.gdelt.filelist import files_for_month
-from pipeline.lib.gdelt.ingest import Scope, ingest_month
+from pipeline.lib.gdelt.ingest import ingest_month
+from pipeline.lib.gdelt.scope import Scope
 from pipeline.lib.gdelt.parse import parse_export
 from pipeline.lib.gdelt.schema import events_v2_columns, layouts
 from pipeline.lib.gdelt.source import Mirror
@@ -194,7 +195,7 @@ def _materialize(tmp_path, server, maximum_bytes_billed: int, instance) -> dg.Ex
             "gdelt": GdeltMirrorResource(base_url=str(tmp_path / "no-mirror")),
             "gdelt_bigquery": GdeltBigQueryResource(api_endpoint=server.url, maximum_bytes_billed=maximum_bytes_billed),
         },
-        run_config={"ops": {"gdelt_ingest": {"config": {"source": "bigquery", "countries": ["CH"]}}}},
+        run_config={"ops": {"gdelt_ingest": {"config": {"source": "bigquery", "countries": ["CHN"]}}}},
     )
 
 

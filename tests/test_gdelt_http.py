@@ -15,7 +15,8 @@ from gdelt_server import FakeGdelt
 
 from pipeline.lib import warehouse
 from pipeline.lib.gdelt.filelist import files_for_month
-from pipeline.lib.gdelt.ingest import Scope, ingest_month
+from pipeline.lib.gdelt.ingest import ingest_month
+from pipeline.lib.gdelt.scope import Scope
 from pipeline.lib.gdelt.source import Mirror, RetryPolicy
 
 MARCH_2018 = date(2018, 3, 1)

@@ -7,7 +7,8 @@ from conftest import FIXTURES, write_mirror, zipped
 
 from pipeline.lib import sql, warehouse
 from pipeline.lib.gdelt.filelist import ListedFile, files_for_month, parse_v2_list
-from pipeline.lib.gdelt.ingest import Scope, ingest_month, unchanged_month
+from pipeline.lib.gdelt.ingest import ingest_month, unchanged_month
+from pipeline.lib.gdelt.scope import Scope
 from pipeline.lib.gdelt.source import Mirror
 
 MARCH_2018 = date(2018, 3, 1)

@@ -8,7 +8,8 @@ from conftest import zipped
 
 from pipeline.lib import warehouse
 from pipeline.lib.gdelt.filelist import files_for_month, parse_v1_lists, parse_v2_list
-from pipeline.lib.gdelt.ingest import Scope, ingest_month
+from pipeline.lib.gdelt.ingest import ingest_month
+from pipeline.lib.gdelt.scope import Scope
 from pipeline.lib.gdelt.parse import iter_line_chunks, parse_export
 from pipeline.lib.gdelt.schema import events_v2_columns, layouts
 from pipeline.lib.gdelt.source import Mirror

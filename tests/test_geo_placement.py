@@ -9,7 +9,8 @@ from conftest import write_mirror, zipped
 
 from pipeline.lib import warehouse
 from pipeline.lib.gdelt.filelist import files_for_month
-from pipeline.lib.gdelt.ingest import Scope, ingest_month
+from pipeline.lib.gdelt.ingest import ingest_month
+from pipeline.lib.gdelt.scope import Scope
 from pipeline.lib.gdelt.source import Mirror
 from pipeline.lib.gdelt.unrest import STATE_ACTOR_TYPES, UnrestDefinition, build_unrest
 from pipeline.lib.geo.boundaries import gcj02_to_wgs84

@@ -33,10 +33,10 @@ import numpy as np
 import shapely
 
 from pipeline.data import csv_rows
-from pipeline.data import text as data_text
 from pipeline.demo import dgp
 from pipeline.lib.gdelt.schema import events_v2_columns
 from pipeline.lib.geo.boundaries import prefecture_layer
+from pipeline.lib.geo.countries import countries
 from pipeline.lib.procurement.contracts import CONTRACT_COLUMNS
 from pipeline.lib.trade.files import COVARIATE_COLUMNS, TRADE_DEAL_COLUMNS
 
@@ -314,11 +314,11 @@ EXPORTER_FIRMS = {"CHN": ("Huawei", "Hikvision", "ZTE", "Dahua", "CloudWalk"), "
 
 def _importers(rng: np.random.Generator, count: int) -> list[tuple[str, str, str]]:
     """(ISO alpha-3, FIPS, name) of `count` countries whose FIPS code is theirs alone, drawn from GeoNames."""
-    rows = [line.split("\t") for line in data_text("geonames_countryInfo.txt").splitlines() if not line.startswith("#")]
     fips_count: dict[str, int] = {}
-    for r in rows:
-        fips_count[r[3]] = fips_count.get(r[3], 0) + 1
-    eligible = sorted((r[1], r[3], r[4]) for r in rows if r[3] and fips_count[r[3]] == 1 and r[1] not in NOT_IMPORTERS)
+    for c in countries():
+        fips_count[c.fips] = fips_count.get(c.fips, 0) + 1
+    eligible = sorted((c.iso3, c.fips, c.name) for c in countries()
+                      if c.fips and fips_count[c.fips] == 1 and c.iso3 not in NOT_IMPORTERS)
     picked = rng.choice(len(eligible), size=count, replace=False)
     return [eligible[i] for i in sorted(picked)]
 

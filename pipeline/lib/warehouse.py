@@ -17,6 +17,19 @@ from pipeline.lib import sql
 SETTINGS = {"memory_limit": "1GB"}
 
 
+class EmptyReplacementError(ValueError):
+    """A load that would replace rows the warehouse holds with none, which is almost always a broken input."""
+
+
+def refuse_emptying(what: str, before: int, after: int, allow_empty: bool) -> None:
+    """Raise EmptyReplacementError when `what` held rows (`before`) and would now hold none, unless allowed."""
+    if before > 0 and after == 0 and not allow_empty:
+        raise EmptyReplacementError(
+            f"{what} holds {before:,} rows and would now hold none; nothing was replaced. Check the input (a file "
+            f"with a header and no rows, a source that served nothing). If empty is right, rerun with "
+            f"allow_empty: true in the run config.")
+
+
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     path = Path(path)
     if not read_only:

@@ -5,6 +5,7 @@ from datetime import date
 from typing import Literal
 
 import dagster as dg
+from pydantic import Field
 from dagster_duckdb import DuckDBResource
 
 from pipeline.defs.gdelt.partitions import GDELT_MONTHS
@@ -14,21 +15,39 @@ from pipeline.lib import sql
 from pipeline.lib import warehouse as warehouse_lib
 from pipeline.lib.gdelt.bigquery import BigQuerySourceError, ingest_months_from_bigquery
 from pipeline.lib.gdelt.filelist import files_for_month
-from pipeline.lib.gdelt.ingest import GDELT_TABLES, Scope, ingest_month, unchanged_month
+from pipeline.lib.gdelt import scope as gdelt_scope
+from pipeline.lib.gdelt.ingest import GDELT_TABLES, ingest_month, unchanged_month
 from pipeline.lib.gdelt.lists import last_listed_day, read_lists
 from pipeline.lib.gdelt.schema import LINEAGE_COLUMNS, events_v2_columns
 from pipeline.lib.gdelt.unrest import STATE_ACTOR_TYPES, UnrestDefinition, build_unrest, preset
 
 
 class GdeltIngestConfig(dg.Config):
-    """Where GDELT is read from, which rows to keep (an empty list keeps everything), and how to read the files."""
+    """Where GDELT is read from and how. The scope (countries, root codes, translingual exports) belongs to the
+    warehouse: unset, a run keeps to the scope recorded there (gdelt_scope), so a month materialised from the UI
+    matches its neighbours; a different scope is refused unless rescope is set."""
 
-    source: Literal["files", "bigquery"] = "files"  # export files over HTTP, or GDELT's public BigQuery tables
-    countries: list[str] = ["CH"]  # FIPS 10-4 codes of ActionGeo_CountryCode
-    root_codes: list[str] = []  # CAMEO EventRootCode values, e.g. ["14"]
-    include_translation: bool = False  # also GDELT 2.0's translingual exports (masterfilelist-translation.txt)
-    expected_files_per_day: int = 96  # GDELT 2.0 publishes one export every 15 minutes
-    workers: int = 2  # files fetched and parsed at once
+    source: Literal["files", "bigquery"] = Field(
+        "files", description="GDELT's export files over HTTP (GDELT_BASE_URL), or its public BigQuery tables")
+    countries: list[str] | None = Field(
+        None, description="Countries of ActionGeo_CountryCode, as ISO 3166 alpha-3 codes (CHN) or GDELT's FIPS "
+                          "10-4 codes where they are unambiguous; [] keeps every country. Unset: the warehouse's "
+                          "recorded scope (CHN for a new warehouse).")
+    root_codes: list[str] | None = Field(
+        None, description="CAMEO EventRootCode values to keep, e.g. ['14']; [] keeps all. Unset: the warehouse's.")
+    include_translation: bool | None = Field(
+        None, description="Also GDELT 2.0's translingual exports (masterfilelist-translation.txt). Unset: the "
+                          "warehouse's (no for a new warehouse).")
+    expected_files_per_day: int | None = Field(
+        None, description="GDELT 2.0 exports per day, for the days_complete check (GDELT publishes 96). Unset: "
+                          "the warehouse's.")
+    rescope: bool = Field(
+        False, description="Change the warehouse's scope deliberately: the run must re-ingest every month held "
+                           "under another scope (select them all: one backfill run).")
+    allow_empty: bool = Field(
+        False, description="Let a month that held events be replaced by none (otherwise the run fails and the "
+                           "month is kept).")
+    workers: int = Field(2, description="Files fetched and parsed at once")
 
 
 @dg.multi_asset(
@@ -69,35 +88,48 @@ class GdeltIngestConfig(dg.Config):
 def gdelt_ingest(context: dg.AssetExecutionContext, config: GdeltIngestConfig, warehouse: DuckDBResource,
                  gdelt: GdeltMirrorResource, gdelt_bigquery: GdeltBigQueryResource):
     months = [date.fromisoformat(key) for key in context.partition_keys]
-    scope = Scope(tuple(config.countries), tuple(config.root_codes))
-    summaries, problems, queries = [], [], []
     with warehouse.get_connection() as con:
-        if config.source == "bigquery":
-            try:
-                summaries, outcomes = ingest_months_from_bigquery(
-                    con, gdelt_bigquery.client(), months, scope, gdelt_bigquery.settings(), context.log.info)
-                queries = [{"job": o.job_id, "rows": o.rows.num_rows, "bytes_estimated": o.bytes_estimated,
-                            "bytes_billed": o.bytes_billed, "seconds": round(o.seconds, 1)} for o in outcomes]
-            except BigQuerySourceError as err:
-                raise dg.Failure(description=str(err)) from None
-            last_day = date.today()
-        else:
-            mirror, v1_mirror = gdelt.mirror(), gdelt.v1_mirror()
-            v2_list, v1_list = read_lists(mirror, v1_mirror, months, config.include_translation)
-            problems = [*(v2_list.problems if v2_list else ()), *(v1_list.problems if v1_list else ())]
-            for problem in problems:
-                context.log.warning(f"skipped a malformed file-list line: {problem}")
-            for month in months:
-                files = files_for_month(month, v2_list, v1_list)
-                unchanged = unchanged_month(con, files, month, scope)
-                if unchanged:  # a refresh with no new files: nothing to fetch, parse or write
-                    context.log.info(f"{month:%Y-%m}: the {len(files)} listed files are those already ingested: skipped")
-                    summaries.append(unchanged)
-                    continue
-                summaries.append(ingest_month(con, mirror, files, month, scope, context.log.info, config.workers,
-                                              v1_mirror))
-            last_day = last_listed_day(v2_list, v1_list)
-        params = {"partition_months": context.partition_keys, "v2_files_per_day": config.expected_files_per_day,
+        try:
+            chosen = gdelt_scope.resolve(
+                con, countries=config.countries, root_codes=config.root_codes,
+                include_translation=config.include_translation, files_per_day=config.expected_files_per_day,
+                rescope=config.rescope, run_months=context.partition_keys)
+        except gdelt_scope.ScopeError as err:
+            raise dg.Failure(description=f"gdelt_ingest: {err}") from None
+        scope = chosen.scope
+        context.log.info(f"scope: {chosen.describe()}; {chosen.files_per_day} files a day expected")
+        summaries, problems, queries = [], [], []
+        try:
+            if config.source == "bigquery":
+                try:
+                    summaries, outcomes = ingest_months_from_bigquery(
+                        con, gdelt_bigquery.client(), months, scope, gdelt_bigquery.settings(), context.log.info,
+                        config.allow_empty)
+                    queries = [{"job": o.job_id, "rows": o.rows.num_rows, "bytes_estimated": o.bytes_estimated,
+                                "bytes_billed": o.bytes_billed, "seconds": round(o.seconds, 1)} for o in outcomes]
+                except BigQuerySourceError as err:
+                    raise dg.Failure(description=str(err)) from None
+                last_day = date.today()
+            else:
+                mirror, v1_mirror = gdelt.mirror(), gdelt.v1_mirror()
+                v2_list, v1_list = read_lists(mirror, v1_mirror, months, chosen.include_translation)
+                problems = [*(v2_list.problems if v2_list else ()), *(v1_list.problems if v1_list else ())]
+                for problem in problems:
+                    context.log.warning(f"skipped a malformed file-list line: {problem}")
+                for month in months:
+                    files = files_for_month(month, v2_list, v1_list)
+                    unchanged = unchanged_month(con, files, month, scope)
+                    if unchanged:  # a refresh with no new files: nothing to fetch, parse or write
+                        context.log.info(f"{month:%Y-%m}: the {len(files)} listed files are those already ingested: skipped")
+                        summaries.append(unchanged)
+                        continue
+                    summaries.append(ingest_month(con, mirror, files, month, scope, context.log.info, config.workers,
+                                                  v1_mirror, config.allow_empty))
+                last_day = last_listed_day(v2_list, v1_list)
+        except warehouse_lib.EmptyReplacementError as err:
+            raise dg.Failure(description=f"gdelt_ingest: {err}") from None
+        gdelt_scope.record(con, chosen)
+        params = {"partition_months": context.partition_keys, "v2_files_per_day": chosen.files_per_day,
                   "last_listed_day": last_day}
         accounting = sql.run(con, "gdelt/ledger_accounting_errors", params).pl()
         unverified = sql.run(con, "gdelt/ledger_unverified_files", params).pl()

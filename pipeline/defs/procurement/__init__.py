@@ -15,7 +15,7 @@ from pipeline.lib.procurement.contracts import (
 )
 from pipeline.lib.procurement.notices import read_notices
 from pipeline.lib.procurement.ocds import read_ocds
-from pipeline.lib.warehouse import frame_markdown
+from pipeline.lib.warehouse import EmptyReplacementError, frame_markdown
 
 
 class ProcurementConfig(dg.Config):
@@ -25,6 +25,7 @@ class ProcurementConfig(dg.Config):
     format: Literal["normalised", "cn_notices", "ocds"] = "normalised"
     mapping_path: str | None = None  # a TOML column mapping for cn_notices; default pipeline/data/cn_notice_columns.toml
     ocds_release_schema: str | None = None  # a local OCDS release-schema.json, to compile several releases of an ocid
+    allow_empty: bool = False  # let a file without usable contracts replace the contracts the warehouse holds
 
 
 @dg.multi_asset(
@@ -56,7 +57,10 @@ def procurement(context: dg.AssetExecutionContext, config: ProcurementConfig, wa
         raise dg.Failure(str(err)) from None
     taxonomy = default_taxonomy()
     with warehouse.get_connection() as con:
-        build_contracts(con, rows, taxonomy)
+        try:
+            build_contracts(con, rows, taxonomy, allow_empty=config.allow_empty)
+        except EmptyReplacementError as err:
+            raise dg.Failure(f"{contracts_file.path}: {err}") from None
         kept, quarantined = con.execute(
             "SELECT (SELECT count(*) FROM contracts), (SELECT count(*) FROM contract_quarantine)").fetchone()
         flags = con.execute(

@@ -36,7 +36,8 @@ from sqlglot import exp
 
 from pipeline.lib import sql, warehouse
 from pipeline.lib.gdelt.filelist import GDELT_V2_START
-from pipeline.lib.gdelt.ingest import GDELT_TABLES, MonthSummary, MonthWriter, Piece, Scope
+from pipeline.lib.gdelt.ingest import GDELT_TABLES, MonthSummary, MonthWriter, Piece
+from pipeline.lib.gdelt.scope import Scope
 from pipeline.lib.gdelt.schema import events_v2_columns, layouts
 
 V2_TABLE = "gdelt-bq.gdeltv2.events_partitioned"
@@ -292,7 +293,7 @@ def plan_queries(months: list[date], tables: Tables = Tables()) -> list[tuple[Ex
 
 
 def ingest_months_from_bigquery(con, client, months: list[date], scope: Scope, settings: BigQuerySettings,
-                                log: Callable[[str], None] = print):
+                                log: Callable[[str], None] = print, allow_empty: bool = False):
     """Replace each of `months` in gdelt_events with the rows BigQuery returns; a ledger row per query and month.
 
     Returns the months' summaries and each query's outcome (for asset metadata). The scope is applied in
@@ -321,16 +322,16 @@ def ingest_months_from_bigquery(con, client, months: list[date], scope: Scope, s
             raise BigQuerySourceError(f"{label}: {outcome.rows.num_rows - placed} rows outside the months asked for")
     summaries = []
     for month in months:
-        summaries.append(_write_month(con, month, parts[month], scope, checked_at))
+        summaries.append(_write_month(con, month, parts[month], scope, checked_at, allow_empty))
     return summaries, outcomes
 
 
-def _write_month(con, month: date, parts, scope: Scope, checked_at) -> MonthSummary:
+def _write_month(con, month: date, parts, scope: Scope, checked_at, allow_empty: bool) -> MonthSummary:
     key = month.isoformat()
     summary = MonthSummary(partition_month=key, files_listed=len(parts))
     warehouse.ensure_tables(con, *GDELT_TABLES)
     with tempfile.TemporaryDirectory(prefix=f"gdelt-bq-{key}-") as staging:
-        writer = MonthWriter(con, key, Path(staging))
+        writer = MonthWriter(con, key, Path(staging), allow_empty)
         for extraction, outcome, rows in parts:
             n = rows.num_rows
             counts = writer.add_pieces([Piece(warehouse_rows(rows, extraction.name, extraction.name), None, n, n,

@@ -34,33 +34,13 @@ from pipeline.lib.gdelt.parse import (
     parse_export,
 )
 from pipeline.lib.gdelt.schema import layouts
+from pipeline.lib.gdelt.scope import Scope
 from pipeline.lib.gdelt.source import Fetched, Mirror, open_member
 
 GDELT_TABLES = ("gdelt_files", "gdelt_events", "gdelt_rejects")
 INLINE_ZIPPED_BYTES = 64 << 20  # larger files stream piece by piece in the writing thread, bounding memory
 BATCH_ZIPPED_BYTES = 4 << 20  # small files are fetched and parsed in batches of about this many zipped bytes
 STAGE_ROWS = 200_000  # rows held in memory before they are staged to Parquet
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which typed rows are kept: by FIPS country of the action, and by CAMEO root code. Empty means all."""
-
-    countries: tuple[str, ...] = ()
-    root_codes: tuple[str, ...] = ()
-
-    def describe(self) -> str:
-        countries = ",".join(self.countries) or "all"
-        roots = ",".join(self.root_codes) or "all"
-        return f"ActionGeo_CountryCode in [{countries}]; EventRootCode in [{roots}]"
-
-    def apply(self, rows: pl.DataFrame) -> pl.DataFrame:
-        """The rows in scope (NULL codes are out of scope when a list is given)."""
-        if self.countries:
-            rows = rows.filter(pl.col("ActionGeo_CountryCode").is_in(list(self.countries)).fill_null(False))
-        if self.root_codes:
-            rows = rows.filter(pl.col("EventRootCode").is_in(list(self.root_codes)).fill_null(False))
-        return rows
 
 
 @dataclass
@@ -160,8 +140,12 @@ def ingest_month(
     log: Callable[[str], None] = print,
     workers: int = 2,
     v1_mirror: Mirror | None = None,
+    allow_empty: bool = False,
 ) -> MonthSummary:
-    """Ingest `files` (those that hold `month`, from filelist.files_for_month) and replace the month."""
+    """Ingest `files` (those that hold `month`, from filelist.files_for_month) and replace the month.
+
+    A month that held rows and would now keep none is left as it was (EmptyReplacementError), unless allow_empty.
+    """
     key = month.isoformat()
     summary = MonthSummary(partition_month=key, files_listed=len(files))
     log(f"{key}: {len(files)} files to ingest")
@@ -194,7 +178,7 @@ def ingest_month(
         return [(listed, got, pieces.get(listed.name)) for listed, got in outcomes]
 
     with tempfile.TemporaryDirectory(prefix=f"gdelt-{key}-") as staging:
-        buffer = MonthWriter(con, key, Path(staging))
+        buffer = MonthWriter(con, key, Path(staging), allow_empty)
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             results = _ordered(pool, fetch_and_parse, _batches(files), window=max(1, workers) + 1)
             done = (outcome for batch in results for outcome in batch)
@@ -266,8 +250,8 @@ class MonthWriter:
     a few batches, and go into DuckDB in one INSERT per table when the month is complete.
     """
 
-    def __init__(self, con, key: str, staging: Path):
-        self.con, self.key, self.staging = con, key, staging
+    def __init__(self, con, key: str, staging: Path, allow_empty: bool = False):
+        self.con, self.key, self.staging, self.allow_empty = con, key, staging, allow_empty
         self.events: list[pa.Table] = []
         self.rejects: list[pa.Table] = []
         self.ledger: list[dict] = []
@@ -305,6 +289,9 @@ class MonthWriter:
     def write(self) -> None:
         """Replace the month in all three tables in one transaction."""
         self.stage()
+        held = sql.run(self.con, "gdelt/month_rows_kept", {"partition_month": self.key}).fetchone()[0]
+        warehouse.refuse_emptying(f"GDELT month {self.key[:7]} (gdelt_events)", held,
+                                  sum(row["rows_kept"] for row in self.ledger), self.allow_empty)
         self.con.execute("BEGIN TRANSACTION")
         try:
             for table in GDELT_TABLES:

@@ -17,7 +17,8 @@ import unicodedata
 import polars as pl
 import pycountry
 
-from pipeline.data import csv_rows, text
+from pipeline.data import csv_rows
+from pipeline.lib.geo.countries import countries
 
 _GENERIC = re.compile(r"\b(province|provincia|state|region|regiao|department|departement|departamento|district|"
                       r"county|governorate|oblast|prefecture|municipality|city|of|the|de|du|la|le|el|and)\b")
@@ -45,13 +46,7 @@ def _match(target: str, subs: list) -> tuple[object | None, str | None]:
 
 def fips_to_iso_crosswalk() -> pl.DataFrame:
     """fips_adm1, fips_name, country_id (ISO alpha-3), iso_3166_2 (or NULL), match ('exact', 'contains', NULL)."""
-    countries = {}
-    for line in text("geonames_countryInfo.txt").splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        parts = line.split("\t")
-        if len(parts) > 3 and parts[3]:
-            countries[parts[3]] = (parts[0], parts[1])  # FIPS -> (ISO2, ISO3)
+    fips_to_iso = {c.fips: (c.iso2, c.iso3) for c in countries() if c.fips}
     by_country: dict[str, list] = {}
     for sub in pycountry.subdivisions:
         by_country.setdefault(sub.country_code, []).append(sub)
@@ -59,7 +54,7 @@ def fips_to_iso_crosswalk() -> pl.DataFrame:
     for row in csv_rows("fips10-4-subdivisions.csv"):
         if row["fips_country"] == "CH" or row["current"] != "True":
             continue
-        iso2, iso3 = countries.get(row["fips_country"], (None, None))
+        iso2, iso3 = fips_to_iso.get(row["fips_country"], (None, None))
         # Only first-level ISO subdivisions compete (those without a parent).
         subs = [s for s in by_country.get(iso2, []) if not getattr(s, "parent_code", None)]
         target = _norm(row["fips_adm1_name_ascii"] or row["fips_adm1_name"])

@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.data import text
-from pipeline.lib import sql
+from pipeline.lib import sql, warehouse
 from pipeline.lib.geo.buyers import resolve_buyers
 
 # The normalised contracts file format (the demo world writes it; other sources are mapped onto it).
@@ -88,15 +88,25 @@ def default_taxonomy() -> Taxonomy:
 KNOWN_CURRENCIES = ("CNY", "USD", "EUR", "GBP", "HKD", "TWD", "PYG", "MXN")
 
 
-def build_contracts(con, rows: pl.DataFrame, taxonomy: Taxonomy, known_currencies=KNOWN_CURRENCIES) -> None:
-    """Write contracts and contract_quarantine from the records of a contracts file (read_contract_rows)."""
+def build_contracts(con, rows: pl.DataFrame, taxonomy: Taxonomy, known_currencies=KNOWN_CURRENCIES,
+                    allow_empty: bool = False) -> None:
+    """Write contracts and contract_quarantine from the records of a contracts file (read_contract_rows), in one
+    transaction; contracts the warehouse holds are not replaced by none (EmptyReplacementError) unless allow_empty."""
     con.register("contract_rows", rows.to_arrow())
     con.register("buyer_resolutions", resolve_buyers(rows["buyer_name"].to_list()).to_arrow())
+    held = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'contracts'").fetchone()[0]
+    con.execute("BEGIN TRANSACTION")
     try:
+        before = warehouse.table_rows(con, "contracts") if held else 0
         sql.run(con, "procurement/contract_staging", {"known_currencies": list(known_currencies)})
         sql.run(con, "procurement/taxonomy_rule_macro")
         sql.run(con, "procurement/contracts", taxonomy.sql_params())
         sql.run(con, "procurement/contract_quarantine")
+        warehouse.refuse_emptying("contracts", before, warehouse.table_rows(con, "contracts"), allow_empty)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
     finally:
         con.unregister("contract_rows")
         con.unregister("buyer_resolutions")
