@@ -37,8 +37,8 @@ def con(demo):
 def test_warehouse_has_every_table(con):
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     assert tables == {
-        "gdelt_files", "gdelt_events", "gdelt_rejects", "unrest_definitions", "unrest_screening", "unrest_events", "regions",
-        "fips_adm1_crosswalk", "fips_adm1_iso_crosswalk", "prefecture_boundaries", "contracts", "contract_quarantine",
+        "gdelt_files", "gdelt_events", "gdelt_rejects", "gdelt_scope", "unrest_definitions", "unrest_screening",
+        "unrest_events", "regions", "fips_adm1_crosswalk", "fips_adm1_iso_crosswalk", "prefecture_boundaries", "contracts", "contract_quarantine",
         "event_windows", "unrest_panel", "event_study", "demo_truth", "trade_deals", "trade_deal_quarantine", "covariates",
         "covariate_quarantine", "trade_panel", "trade_event_study",
     }

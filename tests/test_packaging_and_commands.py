@@ -44,7 +44,7 @@ def test_demo_command_in_a_real_instance_is_reproducible(tmp_path):
     # The runs are recorded in the instance's own SQLite storage under DAGSTER_HOME.
     assert (first / ".dagster_home" / "history" / "runs.db").is_file()
     digests_a, digests_b = table_digests(first / "data" / "warehouse.duckdb"), table_digests(second / "data" / "warehouse.duckdb")
-    assert len(digests_a) == 22 and digests_a == digests_b
+    assert len(digests_a) == 23 and digests_a == digests_b
     figure = "data/figures/event_study_sun_abraham_first_high_unrest_ps_ai_contracts.png"
     assert (first / figure).read_bytes() == (second / figure).read_bytes()
     # The exports a paper cites, and their manifests, are byte-identical too.

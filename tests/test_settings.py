@@ -95,3 +95,14 @@ def test_dagster_cli_uses_the_shell_paths_and_names_them_first(tmp_path, geograp
     assert ours[0].startswith(f"settings: WAREHOUSE_PATH={mine} [environment]; CONTRACTS_PATH={contracts} "
                               f"[environment]; GDELT_BASE_URL=gdelt (= {tmp_path / 'gdelt'}) [pipeline.env]")
     assert ours[0] in result.stderr  # and in the terminal
+
+
+def test_every_setting_is_documented_in_the_readme_with_its_default():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip().strip("`"): line for line in readme.splitlines()
+            if line.startswith("| `") and line.split("|")[1].strip().strip("`") in settings.BY_NAME}
+    assert set(rows) == set(settings.BY_NAME)
+    for setting in settings.SETTINGS:
+        last_cell = rows[setting.name].split("|")[-2]
+        assert (setting.default is None and "required" in last_cell) or f"`{setting.default}`" in last_cell or (
+            setting.default == "" and "empty" in last_cell), setting.name

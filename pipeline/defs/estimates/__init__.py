@@ -2,6 +2,7 @@ import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
+from pipeline.defs.automation import REFRESH_WHEN_UPSTREAM_UPDATES
 from pipeline.defs.metadata import figure_metadata, table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL, warehouse_dir
 from pipeline.lib import warehouse as warehouse_lib
@@ -32,6 +33,7 @@ class EventStudyConfig(dg.Config):
 
 
 @dg.asset(group_name="estimates", deps=["unrest_panel"], pool=WAREHOUSE_POOL,
+          automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
           description="Event studies of each outcome (pyfixest, errors clustered by region), k = outcome period - "
                       "unrest period from -leads to lags: AI-tocracy's distributed lag of standardised unrest with "
                       "region and period fixed effects; and, on the first high-unrest period, plain two-way fixed "

@@ -8,6 +8,7 @@ import dagster as dg
 from pydantic import Field
 from dagster_duckdb import DuckDBResource
 
+from pipeline.defs.automation import REFRESH_WHEN_UPSTREAM_UPDATES
 from pipeline.defs.gdelt.partitions import GDELT_MONTHS
 from pipeline.defs.metadata import column_schema, table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL, GdeltBigQueryResource, GdeltMirrorResource
@@ -19,7 +20,7 @@ from pipeline.lib.gdelt import scope as gdelt_scope
 from pipeline.lib.gdelt.ingest import GDELT_TABLES, ingest_month, unchanged_month
 from pipeline.lib.gdelt.lists import last_listed_day, read_lists
 from pipeline.lib.gdelt.schema import LINEAGE_COLUMNS, events_v2_columns
-from pipeline.lib.gdelt.unrest import STATE_ACTOR_TYPES, UnrestDefinition, build_unrest, preset
+from pipeline.lib.gdelt.unrest import STATE_ACTOR_TYPES, UnrestDefinition, build_unrest, held_definitions, preset
 
 
 class GdeltIngestConfig(dg.Config):
@@ -168,19 +169,27 @@ def gdelt_ingest(context: dg.AssetExecutionContext, config: GdeltIngestConfig, w
 
 
 class UnrestConfig(dg.Config):
-    # The unrest definitions to apply, side by side (unrest_events.preset): aitocracy, protest, riots, trade,
-    # or custom (the custom_* fields below). Panels choose one of them in their own config.
-    presets: list[str] = ["aitocracy"]
-    custom_root_codes: list[str] = []  # CAMEO roots, e.g. ["14"]; empty: any
-    custom_event_code_prefixes: list[str] = []  # CAMEO event codes by prefix, e.g. ["145"]; empty: any
-    custom_countries: list[str] = ["CH"]  # FIPS 10-4 action countries; empty: any
-    custom_exclude_state_actors: bool = True  # drop events whose Actor1 is government, military, police ...
-    custom_min_geo_type: int = 2  # 1 country, 2 US state, 3 US city, 4 world city, 5 world ADM1
+    presets: list[str] | None = Field(
+        None, description="The unrest definitions to apply, side by side (unrest_events.preset): aitocracy, "
+                          "protest, riots, trade, or custom (the custom_* fields). Panels choose one in their own "
+                          "config. Unset: the definitions the warehouse holds (unrest_definitions), so a refresh "
+                          "keeps them; aitocracy for a new warehouse.")
+    custom_root_codes: list[str] = Field([], description="CAMEO roots for custom, e.g. ['14']; empty: any")
+    custom_event_code_prefixes: list[str] = Field(
+        [], description="CAMEO event codes by prefix for custom, e.g. ['145']; empty: any")
+    custom_countries: list[str] = Field(["CH"], description="FIPS 10-4 action countries for custom; empty: any")
+    custom_exclude_state_actors: bool = Field(
+        True, description="custom drops events whose Actor1 is government, military, police ...")
+    custom_min_geo_type: int = Field(2, description="1 country, 2 US state, 3 US city, 4 world city, 5 world ADM1")
     custom_level: Literal["prefecture", "province", "country"] = "prefecture"
-    # The naive rule, for comparison only: events geocoded to a province go to its capital's prefecture.
-    province_events_to_capital: bool = False
+    province_events_to_capital: bool = Field(
+        False, description="The naive rule, for comparison only: events geocoded to a province go to its "
+                           "capital's prefecture.")
 
-    def definitions(self) -> list[UnrestDefinition]:
+    def definitions(self, held: list[UnrestDefinition]) -> list[UnrestDefinition]:
+        """The definitions this run applies; `held` are those of the warehouse's unrest_definitions."""
+        if self.presets is None:
+            return held or [preset("aitocracy")]
         custom = UnrestDefinition(
             "custom", tuple(self.custom_root_codes), tuple(self.custom_countries),
             STATE_ACTOR_TYPES if self.custom_exclude_state_actors else (), self.custom_min_geo_type,
@@ -191,12 +200,13 @@ class UnrestConfig(dg.Config):
 @dg.multi_asset(
     name="unrest",
     specs=[
-        dg.AssetSpec("unrest_definitions", group_name="gdelt",
+        dg.AssetSpec("unrest_definitions", group_name="gdelt", automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
                      description="The unrest definitions in force: one row per preset of the run config."),
         dg.AssetSpec("unrest_screening", group_name="gdelt", deps=["gdelt_events", "unrest_definitions"],
+                     automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
                      description="Every gdelt_events row, once per preset, with the first rule of that preset's "
                                  "definition that excludes it (NULL: kept)."),
-        dg.AssetSpec("unrest_events", group_name="gdelt",
+        dg.AssetSpec("unrest_events", group_name="gdelt", automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
                      deps=["unrest_screening", "regions", "fips_adm1_crosswalk", "prefecture_boundaries"],
                      description="Unrest events, one row per event and preset that keeps it (default preset "
                                  "aitocracy: CAMEO roots 14, 10, 13 in China by non-state Actor1, geocoded below "
@@ -213,14 +223,17 @@ class UnrestConfig(dg.Config):
     pool=WAREHOUSE_POOL,
 )
 def unrest(context: dg.AssetExecutionContext, config: UnrestConfig, warehouse: DuckDBResource):
-    try:
-        definitions = config.definitions()
-    except ValueError as err:
-        raise dg.Failure(description=str(err)) from None
     with warehouse.get_connection() as con:
         warehouse_tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         if "gdelt_events" not in warehouse_tables:
             raise dg.Failure("gdelt_events is empty: materialise gdelt_ingest for at least one month first")
+        try:
+            definitions = config.definitions(held_definitions(con))
+        except ValueError as err:
+            raise dg.Failure(description=str(err)) from None
+        presets = [d.name for d in definitions]
+        context.log.info(f"unrest presets: {', '.join(presets)}"
+                         + (" (those the warehouse holds)" if config.presets is None else ""))
         build_unrest(con, definitions, config.province_events_to_capital)
         screened = sql.run(con, "gdelt/unrest_screening_summary").fetchall()
         gdelt_rows, screened_rows, kept, events = con.execute(
@@ -229,7 +242,7 @@ def unrest(context: dg.AssetExecutionContext, config: UnrestConfig, warehouse: D
         ).fetchone()
         by_preset = {p: dict(con.execute(
             "SELECT geo_level, count(*) FROM unrest_events WHERE preset = ? GROUP BY ALL ORDER BY 1", [p]).fetchall())
-            for p in config.presets}
+            for p in presets}
         misplaced = 0 if config.province_events_to_capital else con.execute(
             "SELECT count(*) FROM unrest_events WHERE action_geo_type = 5 AND prefecture_id IS NOT NULL").fetchone()[0]
         unplaced_points = con.execute(
@@ -242,12 +255,12 @@ def unrest(context: dg.AssetExecutionContext, config: UnrestConfig, warehouse: D
         outcomes.setdefault(name, {})[reason] = n
     context.log.info(f"unrest screening: {outcomes}")
     yield dg.MaterializeResult(asset_key="unrest_definitions", metadata={
-        "presets": dg.MetadataValue.json(config.presets),
+        "presets": dg.MetadataValue.json(presets),
         "definitions": dg.MetadataValue.json([d.row() for d in definitions])})
     yield dg.MaterializeResult(asset_key="unrest_screening", metadata={
         **screening_meta, "outcomes": dg.MetadataValue.json(outcomes)})
     yield dg.MaterializeResult(asset_key="unrest_events", metadata={
-        **events_meta, "presets": dg.MetadataValue.json(config.presets),
+        **events_meta, "presets": dg.MetadataValue.json(presets),
         "definitions": dg.MetadataValue.json([d.row() for d in definitions]),
         "events_by_preset_and_geo_level": dg.MetadataValue.json(by_preset),
         "city_events_not_in_a_prefecture": dg.MetadataValue.json(dict(unplaced_points)),

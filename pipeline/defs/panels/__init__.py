@@ -4,6 +4,7 @@ from typing import Literal
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from pipeline.defs.automation import REFRESH_WHEN_UPSTREAM_UPDATES
 from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL, warehouse_dir
 from pipeline.lib import sql
@@ -31,6 +32,7 @@ class PanelConfig(dg.Config):
 
 @dg.asset(
     group_name="panels", deps=["unrest_events", "contracts"], pool=WAREHOUSE_POOL,
+    automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
     description="Purchases before and after each prefecture-period with unrest: one row per window and k from "
                 "-periods_before to periods_after (k = contract period - unrest period), zero when nothing was "
                 "bought; and the view contract_windows, the contract-event pairs behind those counts.",
@@ -59,6 +61,7 @@ def event_windows(config: WindowConfig, warehouse: DuckDBResource):
 
 @dg.asset(
     group_name="panels", deps=["unrest_events", "contracts", "covariates"], pool=WAREHOUSE_POOL,
+    automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
     description="Balanced prefecture x period panel: unrest counts, standardised unrest, high-unrest flag, and "
                 "contract outcomes (flows and cumulative public-security AI contracts).",
     check_specs=[dg.AssetCheckSpec("balanced_and_complete", asset="unrest_panel", blocking=True,

@@ -4,6 +4,7 @@ import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
+from pipeline.defs.automation import REFRESH_WHEN_UPSTREAM_UPDATES
 from pipeline.defs.metadata import figure_metadata, table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL, TradeDataResource, warehouse_dir
 from pipeline.lib import sql
@@ -73,6 +74,7 @@ class TradePanelConfig(dg.Config):
 
 @dg.asset(
     group_name="trade", deps=["trade_deals", "covariates", "unrest_events"], pool=WAREHOUSE_POOL,
+    automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
     description="Balanced importer x year panel: unrest of the chosen preset (count, standardised, high-unrest "
                 "flag), AI imports from the chosen exporter and from comparison exporters, and the regime split.",
     check_specs=[dg.AssetCheckSpec("balanced_and_complete", asset="trade_panel", blocking=True,
@@ -109,6 +111,7 @@ class TradeEventStudyConfig(dg.Config):
 
 @dg.asset(
     group_name="trade", deps=["trade_panel"], pool=WAREHOUSE_POOL,
+    automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
     description="Event study of imports on standardised unrest, k = import year - unrest year from -leads to lags "
                 "(the omitted terms left out), country and year fixed effects, errors clustered by country; for all "
                 "countries and for each regime. One row per split, outcome and k; a coefficient plot per fit.",

@@ -49,16 +49,28 @@ def preset(name: str) -> UnrestDefinition:
         raise ValueError(f"unknown unrest preset {name!r}; known presets: {', '.join(sorted(PRESETS))}") from None
 
 
-def build_unrest(con, definitions: list[UnrestDefinition], province_events_to_capital: bool = False) -> None:
-    """Write unrest_definitions, unrest_screening and unrest_events (one row per event and definition)."""
-    names = [d.name for d in definitions]
-    if len(set(names)) != len(names):
-        raise ValueError(f"unrest definitions must have distinct names, got {names}")
+def write_definitions(con, definitions: list[UnrestDefinition]) -> None:
     warehouse.replace_table(con, "unrest_definitions", pl.DataFrame(
         [d.row() for d in definitions],
         schema={"name": pl.String, "root_codes": pl.List(pl.String), "countries": pl.List(pl.String),
                 "state_actor_types": pl.List(pl.String), "min_geo_type": pl.Int64,
                 "event_code_prefixes": pl.List(pl.String), "level": pl.String}))
+
+
+def held_definitions(con) -> list[UnrestDefinition]:
+    """The definitions of the warehouse's unrest_definitions table (none before the first unrest run)."""
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'unrest_definitions'").fetchone()[0]:
+        return []
+    rows = con.execute("SELECT * FROM unrest_definitions").pl().iter_rows(named=True)
+    return [UnrestDefinition(**{k: tuple(v) if isinstance(v, list) else v for k, v in row.items()}) for row in rows]
+
+
+def build_unrest(con, definitions: list[UnrestDefinition], province_events_to_capital: bool = False) -> None:
+    """Write unrest_definitions, unrest_screening and unrest_events (one row per event and definition)."""
+    names = [d.name for d in definitions]
+    if len(set(names)) != len(names):
+        raise ValueError(f"unrest definitions must have distinct names, got {names}")
+    write_definitions(con, definitions)
     sql.run(con, "gdelt/unrest_screening")
     points = sql.run(con, "gdelt/unrest_city_points").pl()
     con.register("point_placements", place_points(points, load_layer(con)).to_arrow())

@@ -1,0 +1,27 @@
+"""Declarative automation: the assets downstream of GDELT and the contracts catch up when their inputs change.
+
+Not AutomationCondition.eager(): eager also materialises an asset that is merely missing, and waits until no
+partition of a dependency is missing, which for the GDELT months (1979 on, most never ingested) is never.
+This condition reacts to updates only: a month lands, and unrest, windows, panels and estimates follow, in
+one run per tick, after the upstream run is done.
+"""
+
+import dagster as dg
+
+REFRESH_WHEN_UPSTREAM_UPDATES = (
+    dg.AutomationCondition.any_deps_updated().since_last_handled()
+    & ~dg.AutomationCondition.any_deps_in_progress()
+    & ~dg.AutomationCondition.in_progress()
+).with_label("refresh when an upstream asset updates")
+
+downstream_refresh = dg.AutomationConditionSensorDefinition(
+    "downstream_refresh",
+    target=dg.AssetSelection.all(),
+    default_status=dg.DefaultSensorStatus.STOPPED,  # a user turns refreshes on deliberately (README, Operations)
+    minimum_interval_seconds=60,
+    description="Materialises the assets downstream of an updated one (after a GDELT month or the contracts "
+                "land): unrest, event windows, panels and estimates. Their run config is the default, which "
+                "keeps the warehouse's recorded scope and unrest presets.",
+)
+
+defs = dg.Definitions(sensors=[downstream_refresh])
