@@ -25,7 +25,7 @@ class WarehouseResource(DuckDBResource):
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         # Every run (every step, under the multiprocess executor) names its files before it reads any.
-        context.log.info(settings.describe())
+        context.log.info(settings.describe(in_use={"WAREHOUSE_PATH": self.database}))
 
     @contextmanager
     def get_connection(self):

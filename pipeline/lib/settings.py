@@ -106,16 +106,21 @@ def load(environ: dict[str, str] | None = None) -> dict[str, str]:
     return origins
 
 
-def describe(environ: dict[str, str] | None = None) -> str:
-    """One line naming the paths a run uses and where each came from, for the first line of its log."""
+def describe(environ: dict[str, str] | None = None, in_use: dict[str, str] | None = None) -> str:
+    """One line naming the paths a run uses and where each came from, for the first line of its log.
+
+    `in_use` holds values a resource actually has, which win when run config gave the resource another value.
+    """
     environ = os.environ if environ is None else environ
     origins = {name: origin for name, (origin, value) in json.loads(environ.get(ORIGINS_VARIABLE, "{}")).items()
                if environ.get(name) == value}
     parts = []
     for name in LOGGED_FIRST:
-        value = environ.get(name, "")
+        value, origin = environ.get(name, ""), origins.get(name, "environment")
+        if in_use and name in in_use and in_use[name] != value:
+            value, origin = in_use[name], "resource config"
         shown = value or "(empty)"
         if value and "://" not in value and not Path(value).is_absolute():
             shown = f"{value} (= {Path(value).resolve()})"
-        parts.append(f"{name}={shown} [{origins.get(name, 'environment')}]")
+        parts.append(f"{name}={shown} [{origin}]")
     return "settings: " + "; ".join(parts)
