@@ -6,6 +6,7 @@ from typing import Literal
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
+from pydantic import Field
 
 from pipeline.defs.gdelt.partitions import GDELT_MONTHS
 from pipeline.defs.metadata import column_schema, table_metadata
@@ -29,6 +30,9 @@ class GdeltIngestConfig(dg.Config):
     include_translation: bool = False  # also GDELT 2.0's translingual exports (masterfilelist-translation.txt)
     expected_files_per_day: int = 96  # GDELT 2.0 publishes one export every 15 minutes
     workers: int = 2  # files fetched and parsed at once
+    refetch_file_list: bool = Field(False, description=(
+        "Read GDELT 2.0's file lists (masterfilelist.txt, about 120 MB) in full. Otherwise the cached copy is "
+        "extended by what is new: lastupdate.txt, then a range request from the end of the cached copy."))
 
 
 @dg.multi_asset(
@@ -83,7 +87,8 @@ def gdelt_ingest(context: dg.AssetExecutionContext, config: GdeltIngestConfig, w
             last_day = date.today()
         else:
             mirror, v1_mirror = gdelt.mirror(), gdelt.v1_mirror()
-            v2_list, v1_list = read_lists(mirror, v1_mirror, months, config.include_translation)
+            v2_list, v1_list = read_lists(mirror, v1_mirror, months, config.include_translation,
+                                          config.refetch_file_list, context.log.info)
             problems = [*(v2_list.problems if v2_list else ()), *(v1_list.problems if v1_list else ())]
             for problem in problems:
                 context.log.warning(f"skipped a malformed file-list line: {problem}")
