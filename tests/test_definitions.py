@@ -76,8 +76,9 @@ def test_lastupdate_sensor_asks_once_per_new_export(tmp_path):
     def tick(cursor):
         resource = GdeltMirrorResource(base_url=str(tmp_path), cache_dir=str(tmp_path / "cache"))
         sensor = defs.get_repository_def().get_sensor_def("gdelt_lastupdate_sensor")
-        with dg.build_sensor_context(cursor=cursor, resources={"gdelt": resource},
-                                     repository_def=defs.get_repository_def()) as context:
+        with dg.instance_for_test() as instance, dg.build_sensor_context(
+                cursor=cursor, resources={"gdelt": resource}, repository_def=defs.get_repository_def(),
+                instance=instance) as context:
             return sensor.evaluate_tick(context)
 
     (tmp_path / "lastupdate.txt").write_text((Path(__file__).parent / "fixtures" / "lastupdate.txt").read_text())

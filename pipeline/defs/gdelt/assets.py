@@ -5,8 +5,8 @@ from datetime import date
 from typing import Literal
 
 import dagster as dg
-from pydantic import Field
 from dagster_duckdb import DuckDBResource
+from pydantic import Field
 
 from pipeline.defs.automation import REFRESH_WHEN_UPSTREAM_UPDATES
 from pipeline.defs.gdelt.partitions import GDELT_MONTHS
@@ -15,8 +15,8 @@ from pipeline.defs.resources import WAREHOUSE_POOL, GdeltBigQueryResource, Gdelt
 from pipeline.lib import sql
 from pipeline.lib import warehouse as warehouse_lib
 from pipeline.lib.gdelt.bigquery import BigQuerySourceError, ingest_months_from_bigquery
-from pipeline.lib.gdelt.filelist import files_for_month
 from pipeline.lib.gdelt import scope as gdelt_scope
+from pipeline.lib.gdelt.filelist import files_for_month
 from pipeline.lib.gdelt.ingest import GDELT_TABLES, ingest_month, unchanged_month
 from pipeline.lib.gdelt.lists import last_listed_day, read_lists
 from pipeline.lib.gdelt.schema import LINEAGE_COLUMNS, events_v2_columns
@@ -49,6 +49,9 @@ class GdeltIngestConfig(dg.Config):
         False, description="Let a month that held events be replaced by none (otherwise the run fails and the "
                            "month is kept).")
     workers: int = Field(2, description="Files fetched and parsed at once")
+    refetch_file_list: bool = Field(False, description=(
+        "Read GDELT 2.0's file lists (masterfilelist.txt, about 120 MB) in full. Otherwise the cached copy is "
+        "extended by what is new: lastupdate.txt, then a range request from the end of the cached copy."))
 
 
 @dg.multi_asset(
@@ -113,7 +116,8 @@ def gdelt_ingest(context: dg.AssetExecutionContext, config: GdeltIngestConfig, w
                 last_day = date.today()
             else:
                 mirror, v1_mirror = gdelt.mirror(), gdelt.v1_mirror()
-                v2_list, v1_list = read_lists(mirror, v1_mirror, months, chosen.include_translation)
+                v2_list, v1_list = read_lists(mirror, v1_mirror, months, chosen.include_translation,
+                                              config.refetch_file_list, context.log.info)
                 problems = [*(v2_list.problems if v2_list else ()), *(v1_list.problems if v1_list else ())]
                 for problem in problems:
                     context.log.warning(f"skipped a malformed file-list line: {problem}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -69,22 +70,81 @@ class ListedFile:
 class FileList:
     files: tuple[ListedFile, ...]
     problems: tuple[str, ...]  # malformed lines, each naming the list and line number
+    # The newest day an events export of the whole list covers; a list read for some months holds only their
+    # files, so this cannot be taken from `files`.
+    newest_day: date | None
 
 
 _MD5 = re.compile(r"[0-9a-f]{32}")
 
 
+def _newest_day(files: list[ListedFile]) -> date | None:
+    return max((f.last_day for f in files if f.layout), default=None)
+
+
+def _v2_line(line: str) -> ListedFile | None:
+    """The file a `size md5 url` line lists, or None when the line is malformed."""
+    parts = line.split()
+    if len(parts) != 3 or not parts[0].isdigit() or not _MD5.fullmatch(parts[1]):
+        return None
+    return ListedFile(int(parts[0]), parts[1], parts[2])
+
+
+def _add_v2_line(line: str, number: int, list_name: str, files: list[ListedFile], problems: list[str]) -> None:
+    listed = _v2_line(line)
+    if listed is None:
+        problems.append(f"{list_name} line {number}: not 'size md5 url': {line[:200]!r}")
+    else:
+        files.append(listed)
+
+
 def parse_v2_list(text: str, list_name: str) -> FileList:
     files, problems = [], []
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = line.split()
-        if len(parts) != 3 or not parts[0].isdigit() or not _MD5.fullmatch(parts[1]):
-            problems.append(f"{list_name} line {number}: not 'size md5 url': {line[:200]!r}")
-            continue
-        files.append(ListedFile(int(parts[0]), parts[1], parts[2]))
-    return FileList(tuple(files), tuple(problems))
+        if line.strip():
+            _add_v2_line(line, number, list_name, files, problems)
+    return FileList(tuple(files), tuple(problems), _newest_day(files))
+
+
+def parse_v2_list_months(data: bytes, list_name: str, months: Iterable[date]) -> FileList:
+    """The files of a GDELT 2.0 list whose names carry the stamp of one of `months`.
+
+    GDELT's master list has a million lines; a run needs the few thousand of its months. They are found by a
+    byte search for `/YYYYMM` (a file name starts with its 14-digit time stamp), and only those lines are
+    parsed, so malformed lines are reported for the months asked, with their line numbers in the whole list.
+    """
+    spans = sorted({span for month in months for span in _lines_holding(data, f"/{month:%Y%m}".encode())})
+    files, problems = [], []
+    number, counted_to = 1, 0
+    for start, end in spans:
+        number += data.count(b"\n", counted_to, start)
+        counted_to = start
+        _add_v2_line(data[start:end].rstrip(b"\r").decode("utf-8", "replace"), number, list_name, files, problems)
+    return FileList(tuple(files), tuple(problems), _newest_export_day(data))
+
+
+def _lines_holding(data: bytes, needle: bytes) -> Iterator[tuple[int, int]]:
+    """(start, end) of every line of `data` that holds `needle`."""
+    position = data.find(needle)
+    while position >= 0:
+        start = data.rfind(b"\n", 0, position) + 1
+        end = data.find(b"\n", position)
+        end = len(data) if end < 0 else end
+        yield start, end
+        position = data.find(needle, end)
+
+
+def _newest_export_day(data: bytes) -> date | None:
+    """The day of the last events export listed. GDELT appends to its lists in time order, so that is the
+    newest, and reading lines back from the end finds it within a few lines."""
+    end = len(data)
+    while end > 0:
+        start = data.rfind(b"\n", 0, end) + 1
+        listed = _v2_line(data[start:end].decode("utf-8", "replace"))
+        if listed is not None and listed.layout:
+            return listed.last_day
+        end = start - 1
+    return None
 
 
 def parse_v1_lists(md5sums: str, filesizes: str | None, base_url: str, list_name: str = "md5sums") -> FileList:
@@ -103,7 +163,7 @@ def parse_v1_lists(md5sums: str, filesizes: str | None, base_url: str, list_name
                 problems.append(f"{list_name} line {number}: not 'md5  name': {line[:200]!r}")
             continue
         files.append(ListedFile(sizes.get(parts[1]), parts[0], base_url + parts[1]))
-    return FileList(tuple(files), tuple(problems))
+    return FileList(tuple(files), tuple(problems), _newest_day(files))
 
 
 def files_for_month(month: date, v2: FileList | None, v1: FileList | None) -> list[ListedFile]:

@@ -46,6 +46,15 @@ class RetryPolicy:
 
 
 @dataclass(frozen=True)
+class Download:
+    outcome: str  # ok | missing (HTTP 404 on every attempt) | timeout | truncated (cut before its length) | http-error
+    detail: str
+    attempts: int
+    status_code: int = 0  # of the last answer; 0 when none came
+    content_range: str = ""  # of a 206 answer, e.g. 'bytes 100-199/200'
+
+
+@dataclass(frozen=True)
 class Fetched:
     status: str  # ok | missing | timeout | truncated | http-error | size-mismatch | md5-mismatch | bad-zip
     detail: str = ""
@@ -80,54 +89,59 @@ class Mirror:
         self._client = client or (httpx.Client(timeout=retry.timeout_seconds, follow_redirects=False)
                                   if self.local_dir is None else None)
 
-    def _download(self, name: str, sink: IO[bytes], limit: int | None) -> tuple[str, str, int]:
-        """Stream `name` into sink with retries; returns (outcome, detail, attempts).
+    def download(self, name: str, sink: IO[bytes], limit: int | None = None, start: int | None = None) -> Download:
+        """Stream `name` into sink with retries; with `start`, only from that byte on (a Range request).
 
-        outcome is ok, missing (HTTP 404 on every attempt), timeout, truncated (the body ended before
-        its declared length) or http-error. Timeouts, cut bodies, 404 and 5xx are retried with backoff.
+        A server that honours the range answers 206; one that ignores it answers 200 with the whole file, and
+        the caller tells them apart by Download.status_code. Timeouts, cut bodies, 404 and 5xx are retried
+        with backoff.
         """
         url = self.base_url + _check_name(name)
-        delay, last = self.retry.backoff_seconds, ("http-error", "")
+        headers = {"Range": f"bytes={start}-"} if start is not None else {}
+        delay, last = self.retry.backoff_seconds, ("http-error", "", 0)
         for attempt in range(1, self.retry.attempts + 1):
             sink.seek(0)
             sink.truncate()
             try:
-                with self._client.stream("GET", url) as response:
-                    if response.status_code == 200:
+                with self._client.stream("GET", url, headers=headers) as response:
+                    code = response.status_code
+                    if code == 200 or (code == 206 and start is not None):
                         received = 0
                         for block in response.iter_bytes(1 << 20):
                             received += len(block)
                             if limit is not None and received > limit:
-                                return "ok", f"server sent more than the listed {limit} bytes", attempt
+                                return Download("ok", f"server sent more than the listed {limit} bytes", attempt, code)
                             sink.write(block)
-                        return "ok", "", attempt
-                    code = response.status_code
-                    last = ("missing" if code == 404 else "http-error", f"HTTP {code} from {url}")
-                    if code != 404 and code < 500:
-                        return *last, attempt  # a 4xx other than 404 will not change on retry
+                        return Download("ok", "", attempt, code, response.headers.get("Content-Range", ""))
+                    last = ("missing" if code == 404 else "http-error", f"HTTP {code} from {url}", code)
+                    if code != 404 and code < 500:  # a 4xx other than 404 will not change on retry
+                        return Download(last[0], last[1], attempt, code)
             except httpx.TimeoutException as err:
-                last = ("timeout", f"{type(err).__name__} after {self.retry.timeout_seconds}s: {url}")
+                last = ("timeout", f"{type(err).__name__} after {self.retry.timeout_seconds}s: {url}", 0)
             except httpx.RemoteProtocolError as err:
-                last = ("truncated", f"{err}: {url}")
+                last = ("truncated", f"{err}: {url}", 0)
             except httpx.HTTPError as err:
-                last = ("http-error", f"{type(err).__name__}: {err}")
+                last = ("http-error", f"{type(err).__name__}: {err}", 0)
             if attempt < self.retry.attempts:
                 time.sleep(delay * (1 + random.random() / 4))
                 delay *= 2
-        return *last[:1], f"{last[1]} (after {self.retry.attempts} attempts)", self.retry.attempts
+        return Download(last[0], f"{last[1]} (after {self.retry.attempts} attempts)", self.retry.attempts, last[2])
 
-    def read_text(self, name: str) -> str:
+    def read_bytes(self, name: str) -> bytes:
         _check_name(name)
         if self.local_dir is not None:
             path = self.local_dir / name
             if not path.is_file():
                 raise MirrorError(f"{path} does not exist")
-            return path.read_text(encoding="utf-8", errors="replace")
+            return path.read_bytes()
         buffer = io.BytesIO()
-        outcome, detail, _ = self._download(name, buffer, None)
-        if outcome != "ok":
-            raise MirrorError(f"could not read {self.base_url}{name}: {detail}")
-        return buffer.getvalue().decode("utf-8", "replace")
+        downloaded = self.download(name, buffer)
+        if downloaded.outcome != "ok":
+            raise MirrorError(f"could not read {self.base_url}{name}: {downloaded.detail}")
+        return buffer.getvalue()
+
+    def read_text(self, name: str) -> str:
+        return self.read_bytes(name).decode("utf-8", "replace")
 
     # -- lists ------------------------------------------------------------------------------
     def read_v2_list(self, name: str = "masterfilelist.txt") -> FileList:
@@ -160,10 +174,10 @@ class Mirror:
         outcome, attempts = None, 0
         for _ in range(2):  # a download that does not verify is fetched once more before giving up
             with open(partial, "wb") as sink:
-                status, detail, used = self._download(name, sink, listed.size)
-            attempts += used
-            if status != "ok":
-                outcome = Fetched(status, detail, attempts=attempts)
+                downloaded = self.download(name, sink, listed.size)
+            attempts += downloaded.attempts
+            if downloaded.outcome != "ok":
+                outcome = Fetched(downloaded.outcome, downloaded.detail, attempts=attempts)
                 break
             outcome = _verified(partial, listed, attempts=attempts)
             if outcome.status == "ok":
