@@ -1,4 +1,4 @@
-"""Readers and writers at once: the published copy, and a 12-month backfill in concurrent runs.
+"""Readers and writers at once: the published copy, and a backfill in concurrent runs.
 
 DuckDB lets one process write a database file, and a reader holding the file open blocks that writer. The
 warehouse resource therefore waits its turn for the lock and, after every step, publishes a read-only copy
@@ -26,7 +26,7 @@ from pipeline.demo.world import DemoSpec, generate
 from pipeline.lib import warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
-MONTHS = [date(2018, m, 1).isoformat() for m in range(1, 13)]
+MONTHS = [date(2018, m, 1).isoformat() for m in range(1, 5)]  # four runs in four processes prove the overlap
 ONE_YEAR = DemoSpec(years=1, country_start_year=2018, country_years=1)  # a demo mirror of 2018 only
 
 
@@ -102,7 +102,7 @@ def demo_mirror(tmp_path_factory) -> str:
     return str(directory / "gdelt")
 
 
-def test_twelve_months_in_concurrent_runs_equal_a_serial_backfill(tmp_path, demo_mirror, monkeypatch):
+def test_months_in_concurrent_runs_equal_a_serial_backfill(tmp_path, demo_mirror, monkeypatch):
     serial, concurrent = tmp_path / "serial" / "warehouse.duckdb", tmp_path / "concurrent" / "warehouse.duckdb"
     with dg.instance_for_test() as instance:
         for partition in MONTHS:
@@ -118,7 +118,7 @@ def test_twelve_months_in_concurrent_runs_equal_a_serial_backfill(tmp_path, demo
     assert outcomes == {p: True for p in MONTHS}
     with dg.DagsterInstance.get() as instance:
         runs = instance.get_run_records()
-        assert len(runs) == 12 and all(r.dagster_run.is_success for r in runs)
+        assert len(runs) == len(MONTHS) and all(r.dagster_run.is_success for r in runs)
         spans = sorted((r.start_time, r.end_time) for r in runs)
         assert any(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:]))  # runs did overlap
         failures = [e for r in runs for e in instance.all_logs(r.dagster_run.run_id)

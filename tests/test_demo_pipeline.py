@@ -1,13 +1,21 @@
 """Every asset materialised in-process on the demo world, against a temporary warehouse."""
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
+from conftest import table_digests
 
 from pipeline.demo.run import demo_environment, materialize_demo
 from pipeline.demo.world import DemoSpec
+from pipeline.lib import settings
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SPEC = DemoSpec()
 MONTHS = (SPEC.gdelt_span()[1] - SPEC.gdelt_span()[0] + 1) * 12  # both worlds' years
@@ -32,6 +40,31 @@ def con(demo):
     connection = duckdb.connect(demo["warehouse"], read_only=True)
     yield connection
     connection.close()
+
+
+@pytest.mark.slow
+def test_demo_command_in_a_real_instance_gives_the_same_bytes(demo, tmp_path):
+    """`python3 dev.py demo`'s command, in its own process with another hash seed and the project's instance,
+    writes exactly the warehouse, figure, exports and demo files of the in-process demo."""
+    home = tmp_path / ".dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").symlink_to(ROOT / "dagster.yaml")
+    env = {k: v for k, v in os.environ.items() if k not in settings.BY_NAME and k != settings.ORIGINS_VARIABLE}
+    env |= {"DAGSTER_HOME": str(home), "PYTHONHASHSEED": "4242"}
+    result = subprocess.run([sys.executable, "-m", "pipeline.demo.run"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "done: regions, unrest, contracts, panels and estimates" in result.stdout
+    assert (home / "history" / "runs.db").is_file()  # the runs are in the instance's own SQLite storage
+    mine, theirs = tmp_path / "data", demo["root"] / "data"
+    digests = table_digests(mine / "warehouse.duckdb")
+    assert len(digests) == 23 and digests == table_digests(theirs / "warehouse.duckdb")
+    for name in ("figures/event_study_sun_abraham_first_high_unrest_ps_ai_contracts.png",
+                 "exports/unrest_panel.parquet", "exports/unrest_panel.manifest.json",
+                 "exports/event_study.parquet", "exports/event_study.manifest.json"):
+        assert (mine / name).read_bytes() == (theirs / name).read_bytes(), name
+    zips = sorted((mine / "demo/gdelt").iterdir())
+    assert [p.read_bytes() for p in zips] == [(theirs / "demo/gdelt" / p.name).read_bytes() for p in zips]
 
 
 def test_warehouse_has_every_table(con):
