@@ -16,9 +16,7 @@ from pipeline.lib import sql
 from pipeline.lib import warehouse as warehouse_lib
 from pipeline.lib.gdelt.bigquery import BigQuerySourceError, ingest_months_from_bigquery
 from pipeline.lib.gdelt import scope as gdelt_scope
-from pipeline.lib.gdelt.filelist import files_for_month
-from pipeline.lib.gdelt.ingest import GDELT_TABLES, ingest_month, unchanged_month
-from pipeline.lib.gdelt.lists import last_listed_day, read_lists
+from pipeline.lib.gdelt.ingest import GDELT_TABLES, ingest_months_from_files
 from pipeline.lib.gdelt.schema import LINEAGE_COLUMNS, events_v2_columns
 from pipeline.lib.gdelt.unrest import STATE_ACTOR_TYPES, UnrestDefinition, build_unrest, held_definitions, preset
 
@@ -115,22 +113,10 @@ def gdelt_ingest(context: dg.AssetExecutionContext, config: GdeltIngestConfig, w
                     raise dg.Failure(description=str(err)) from None
                 last_day = date.today()
             else:
-                mirror, v1_mirror = gdelt.mirror(), gdelt.v1_mirror()
-                v2_list, v1_list = read_lists(mirror, v1_mirror, months, chosen.include_translation,
-                                              config.refetch_file_list, context.log.info)
-                problems = [*(v2_list.problems if v2_list else ()), *(v1_list.problems if v1_list else ())]
-                for problem in problems:
-                    context.log.warning(f"skipped a malformed file-list line: {problem}")
-                for month in months:
-                    files = files_for_month(month, v2_list, v1_list)
-                    unchanged = unchanged_month(con, files, month, scope)
-                    if unchanged:  # a refresh with no new files: nothing to fetch, parse or write
-                        context.log.info(f"{month:%Y-%m}: the {len(files)} listed files are those already ingested: skipped")
-                        summaries.append(unchanged)
-                        continue
-                    summaries.append(ingest_month(con, mirror, files, month, scope, context.log.info, config.workers,
-                                                  v1_mirror, config.allow_empty))
-                last_day = last_listed_day(v2_list, v1_list)
+                summaries, problems, last_day = ingest_months_from_files(
+                    con, gdelt.mirror(), gdelt.v1_mirror(), months, chosen, log=context.log.info,
+                    warn=context.log.warning, workers=config.workers, refetch_file_list=config.refetch_file_list,
+                    allow_empty=config.allow_empty)
         except warehouse_lib.EmptyReplacementError as err:
             raise dg.Failure(description=f"gdelt_ingest: {err}") from None
         gdelt_scope.record(con, chosen)

@@ -25,7 +25,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.lib import sql, warehouse
-from pipeline.lib.gdelt.filelist import ListedFile
+from pipeline.lib.gdelt.filelist import ListedFile, files_for_month
+from pipeline.lib.gdelt.lists import last_listed_day, read_lists
 from pipeline.lib.gdelt.parse import (
     ParsedExport,
     iter_line_chunks,
@@ -34,7 +35,7 @@ from pipeline.lib.gdelt.parse import (
     parse_export,
 )
 from pipeline.lib.gdelt.schema import layouts
-from pipeline.lib.gdelt.scope import Scope
+from pipeline.lib.gdelt.scope import Scope, WarehouseScope
 from pipeline.lib.gdelt.source import Fetched, Mirror, open_member
 
 GDELT_TABLES = ("gdelt_files", "gdelt_events", "gdelt_rejects")
@@ -203,6 +204,31 @@ def ingest_month(
                         f"({summary.rows_read / elapsed:,.0f} rows/s)")
         buffer.write()
     return summary
+
+
+def ingest_months_from_files(
+    con: duckdb.DuckDBPyConnection, mirror: Mirror, v1_mirror: Mirror, months: list[date], chosen: WarehouseScope,
+    log: Callable[[str], None] = print, warn: Callable[[str], None] = print, workers: int = 2,
+    refetch_file_list: bool = False, allow_empty: bool = False,
+) -> tuple[list[MonthSummary], list[str], date]:
+    """Ingest `months` from GDELT's files: (their summaries, malformed file-list lines, the newest day listed).
+
+    A month whose listed files are exactly those the ledger holds, ingested ok with this scope, is skipped.
+    """
+    v2_list, v1_list = read_lists(mirror, v1_mirror, months, chosen.include_translation, refetch_file_list, log)
+    problems = [*(v2_list.problems if v2_list else ()), *(v1_list.problems if v1_list else ())]
+    for problem in problems:
+        warn(f"skipped a malformed file-list line: {problem}")
+    summaries = []
+    for month in months:
+        files = files_for_month(month, v2_list, v1_list)
+        unchanged = unchanged_month(con, files, month, chosen.scope)
+        if unchanged:  # a refresh with no new files: nothing to fetch, parse or write
+            log(f"{month:%Y-%m}: the {len(files)} listed files are those already ingested: skipped")
+            summaries.append(unchanged)
+            continue
+        summaries.append(ingest_month(con, mirror, files, month, chosen.scope, log, workers, v1_mirror, allow_empty))
+    return summaries, problems, last_listed_day(v2_list, v1_list)
 
 
 def unchanged_month(con: duckdb.DuckDBPyConnection, files: list[ListedFile], month: date,
