@@ -7,6 +7,7 @@ import pytest
 
 from pipeline.lib import sql
 from pipeline.lib.trade.files import TableFileError, load
+from pipeline.lib.warehouse import EmptyReplacementError
 
 DEALS = """deal_id,exporter,importer,year,technology,smart_city,firm
 d1,CHN,VEN,2016,facial recognition,true,Huawei
@@ -133,3 +134,15 @@ def test_every_cell_of_the_trade_panel(con):
         connection, "trade/trade_panel_check", params).fetchone()
     assert (rows, countries, years, cells_) == (24, 4, 6, 24)
     assert deals_panel == deals_span == 7 and unrest_panel == unrest_span == 7
+
+
+def test_a_trade_file_without_usable_records_does_not_empty_its_table(con):
+    connection, tmp_path = con
+    (tmp_path / "empty.csv").write_text(DEALS.splitlines()[0] + "\n")
+    assert load(connection, "trade_deals", str(tmp_path / "deals.csv")).kept > 0
+    held = connection.execute("SELECT count(*) FROM trade_deals").fetchone()[0]
+    with pytest.raises(EmptyReplacementError, match=rf"trade_deals \(from .*empty.csv\) holds {held} rows"):
+        load(connection, "trade_deals", str(tmp_path / "empty.csv"))
+    assert connection.execute("SELECT count(*) FROM trade_deals").fetchone()[0] == held  # untouched
+    assert load(connection, "trade_deals", str(tmp_path / "empty.csv"), allow_empty=True).kept == 0
+    assert load(connection, "trade_deals", "").kept == 0  # no file at all is a choice, not an accident

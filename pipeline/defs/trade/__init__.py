@@ -3,6 +3,7 @@
 import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
+from pydantic import Field
 
 from pipeline.defs.automation import REFRESH_WHEN_UPSTREAM_UPDATES
 from pipeline.defs.metadata import figure_metadata, table_metadata
@@ -14,6 +15,11 @@ from pipeline.lib.exports import export_with_manifest
 from pipeline.lib.trade.files import TableFileError, load
 
 ALL_COUNTRIES = "all"
+
+
+class TradeDataConfig(dg.Config):
+    allow_empty: bool = Field(False, description="Let a file without usable records replace a table that holds "
+                                                 "rows (otherwise the run fails and the table is kept)")
 
 
 @dg.multi_asset(
@@ -34,12 +40,13 @@ ALL_COUNTRIES = "all"
                                    description="Each file's records = rows kept + rows quarantined.")],
     pool=WAREHOUSE_POOL,
 )
-def trade_data(context: dg.AssetExecutionContext, warehouse: DuckDBResource, trade_data: TradeDataResource):
+def trade_data(context: dg.AssetExecutionContext, config: TradeDataConfig, warehouse: DuckDBResource,
+               trade_data: TradeDataResource):
     with warehouse.get_connection() as con:
         try:
-            deals = load(con, "trade_deals", trade_data.trade_deals_path)
-            covariates = load(con, "covariates", trade_data.covariates_path)
-        except TableFileError as err:
+            deals = load(con, "trade_deals", trade_data.trade_deals_path, config.allow_empty)
+            covariates = load(con, "covariates", trade_data.covariates_path, config.allow_empty)
+        except (TableFileError, warehouse_lib.EmptyReplacementError) as err:
             raise dg.Failure(description=str(err)) from None
         counted = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                    for t in ("trade_deals", "trade_deal_quarantine", "covariates", "covariate_quarantine")}

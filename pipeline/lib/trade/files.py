@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.lib import sql
+from pipeline.lib import sql, warehouse
 
 TRADE_DEAL_COLUMNS = ("deal_id", "exporter", "importer", "year", "technology", "smart_city", "firm")
 COVARIATE_COLUMNS = ("region_id", "year", "covariate", "value")
@@ -36,8 +36,12 @@ class LoadSummary:
     quarantined: int
 
 
-def load(con, kind: str, path: str | None) -> LoadSummary:
-    """Load the `kind` file at `path` (empty: none) into its table and quarantine table."""
+def load(con, kind: str, path: str | None, allow_empty: bool = False) -> LoadSummary:
+    """Load the `kind` file at `path` (empty: none) into its table and quarantine table.
+
+    A file whose records are all unusable does not replace a table that holds rows (EmptyReplacementError),
+    unless allow_empty; no file at all (an empty path) is a deliberate choice and empties the table.
+    """
     header, staging, table, quarantine = KINDS[kind]
     if not path:
         with tempfile.TemporaryDirectory() as directory:
@@ -53,7 +57,17 @@ def load(con, kind: str, path: str | None) -> LoadSummary:
         raise TableFileError(f"{path}:1: the file is empty; expected the header {','.join(header)}")
     if tuple(c.strip() for c in first) != header:
         raise TableFileError(f"{path}:1: the header is {','.join(first)}; expected {','.join(header)}")
-    return _load(con, file, file.name, staging, table, quarantine)
+    held = warehouse.table_rows(con, kind) if con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = $kind", {"kind": kind}).fetchone()[0] else 0
+    con.execute("BEGIN TRANSACTION")
+    try:
+        summary = _load(con, file, file.name, staging, table, quarantine)
+        warehouse.refuse_emptying(f"{kind} (from {path})", held, summary.kept, allow_empty)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return summary
 
 
 def _load(con, file: Path, name: str, staging: str, table: str, quarantine: str) -> LoadSummary:
