@@ -2,10 +2,10 @@
 
 import dagster as dg
 
-from pipeline.defs import demo, estimates, gdelt, geo, panels, procurement, trade
+from pipeline.defs import demo, estimates, gdelt, geo, panels, procurement, runs, trade
 from pipeline.defs.resources import RESOURCES
 
 defs = dg.Definitions.merge(
-    gdelt.defs, geo.defs, procurement.defs, panels.defs, estimates.defs, trade.defs, demo.defs,
+    gdelt.defs, geo.defs, procurement.defs, panels.defs, estimates.defs, trade.defs, demo.defs, runs.defs,
     dg.Definitions(resources=RESOURCES),
 )
