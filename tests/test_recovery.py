@@ -1,6 +1,9 @@
 """Recovery from dead runs, in subprocesses on a real instance (the project's dagster.yaml): a run killed while it
-holds the warehouse pool does not block the next run, which says whom it waits for and recovers the dead run."""
+holds the warehouse pool does not block the next run, which says whom it waits for and recovers the dead run; and
+dev.py passes signals on to its command."""
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -8,10 +11,13 @@ import shutil
 import signal
 import subprocess
 import sys
+import termios
+import threading
 import time
 from pathlib import Path
 
 import dagster as dg
+import psutil
 import pytest
 from conftest import GDELT_URL, REAL_EXPORT, zipped
 from gdelt_server import FakeGdelt
@@ -160,3 +166,78 @@ def test_a_run_canceled_in_the_ui_while_holding_the_pool_does_not_block_the_next
         _assert_pool_free(instance)
         assert instance.get_run_records(limit=1)[0].dagster_run.status == dg.DagsterRunStatus.SUCCESS
 
+
+# A test for dev.py to run (`python3 dev.py test <it>`): it notes its pid, the signals it gets until a second after
+# the first, and passes.
+SIGNALLED_TEST = """
+import os, signal, time
+from pathlib import Path
+
+def test_until_signalled():
+    received = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda signum, _: received.append(signal.Signals(signum).name))
+    Path(__file__).with_suffix(".pid").write_text(str(os.getpid()))
+    deadline = time.monotonic() + 60
+    while not received and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1)  # a second signal, if one were sent, arrives meanwhile
+    Path(__file__).with_suffix(".signals").write_text(" ".join(received))
+"""
+
+
+@pytest.fixture
+def dev_py_test(tmp_path):
+    """Starts `python3 dev.py test` running SIGNALLED_TEST, in a session of its own: dev_py_test(**Popen arguments)
+    -> (dev.py, the pid of its command), once the command runs. Kills both if they are left at the end."""
+    test = tmp_path / "test_signalled.py"
+    test.write_text(SIGNALLED_TEST)
+    started = []
+
+    def start(**popen) -> tuple[subprocess.Popen, int]:
+        dev = subprocess.Popen([sys.executable, "dev.py", "test", str(test), "-q", "-p", "no:cacheprovider"],
+                               cwd=ROOT, start_new_session=True, **popen)
+        started.append(dev)
+        pid_file = test.with_suffix(".pid")
+        command = int(_wait_for(lambda: pid_file.exists() and pid_file.read_text(), "dev.py starts its command"))
+        started.append(psutil.Process(command))
+        return dev, command
+
+    yield start
+    for process in started:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
+
+
+@pytest.mark.parametrize("send", [os.kill, os.killpg], ids=["to dev.py", "to its process group"])
+def test_a_signal_to_dev_py_reaches_its_command_once_and_dev_py_waits_for_it(dev_py_test, tmp_path, send):
+    dev, command = dev_py_test(stdout=subprocess.DEVNULL)
+    send(dev.pid, signal.SIGTERM)
+    assert dev.wait(WITHIN) == 0  # the command's own exit status: dev.py waited for it
+    assert (tmp_path / "test_signalled.signals").read_text() == "SIGTERM"
+    assert not psutil.pid_exists(command)
+
+
+def test_ctrl_c_in_a_terminal_reaches_the_command_once(dev_py_test, tmp_path):
+    controller, terminal = os.openpty()
+    # dev.py leads a session whose controlling terminal is the pseudo-terminal, as in a shell.
+    dev, command = dev_py_test(stdin=terminal, stdout=terminal, stderr=terminal,
+                               preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
+    os.close(terminal)
+    output = []
+    reader = threading.Thread(target=_read_until_closed, args=(controller, output), daemon=True)
+    reader.start()
+    os.write(controller, b"\x03")  # Ctrl-C: the terminal signals its foreground process group
+    assert dev.wait(WITHIN) == 0, b"".join(output).decode(errors="replace")
+    assert (tmp_path / "test_signalled.signals").read_text() == "SIGINT"
+    assert not psutil.pid_exists(command)
+    reader.join(WITHIN)
+
+
+def _read_until_closed(fd: int, into: list[bytes]):
+    try:
+        while chunk := os.read(fd, 4096):
+            into.append(chunk)
+    except OSError:  # EIO: every process holding the terminal has closed it
+        pass
+    os.close(fd)
