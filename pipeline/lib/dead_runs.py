@@ -19,18 +19,20 @@ import psutil
 # No public API says where an instance keeps its runs.
 from dagster._core.storage.runs import SqliteRunStorage
 
-# psutil reckons a process's start time from the boot time, which Linux gives in whole seconds, so a start time
-# can be off by up to a second; only a process started later than that is taken for another one under a reused pid.
-START_TIME_SLACK_SECONDS = 1.0
+# A pid is reused only by a process started after the first one ended. psutil reckons start times from the boot
+# time by the wall clock, which Linux gives in whole seconds and which moves when the clock is set (as after a
+# laptop wakes), so only a process started well after the run did is taken for another one: taking a live run for
+# a dead one would fail it, while a reused pid that passes for the run only delays its recovery.
+START_TIME_SLACK_SECONDS = 60.0
 
 STEP_STARTS = {dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_RESTARTED}
 STEP_ENDS = {dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE, dg.DagsterEventType.STEP_UP_FOR_RETRY}
 
 
 def storage_is_local(instance: dg.DagsterInstance) -> bool:
-    """Whether the pids the instance records are this machine's: its storage is SQLite (under DAGSTER_HOME), files
-    on this machine, which the runs it records wrote from here. (A DAGSTER_HOME shared with another machine, or
-    with a container, would break this; the project's dagster.yaml keeps it in the checkout.)"""
+    """Whether the pids the instance records are this machine's: its storage is SQLite, files under DAGSTER_HOME
+    that processes of this machine write (dev.py keeps DAGSTER_HOME in the checkout). A DAGSTER_HOME shared with
+    another machine, or with a container, would break this."""
     return isinstance(instance.run_storage, SqliteRunStorage)
 
 
