@@ -22,6 +22,7 @@ import pytest
 from conftest import GDELT_URL, REAL_EXPORT, zipped
 from gdelt_server import FakeGdelt
 
+from pipeline.definitions import defs
 from pipeline.defs.resources import WAREHOUSE_POOL
 from pipeline.demo.run import INFO_LOGS, demo_environment
 
@@ -166,6 +167,21 @@ def test_a_run_canceled_in_the_ui_while_holding_the_pool_does_not_block_the_next
         _assert_pool_free(instance)
         assert instance.get_run_records(limit=1)[0].dagster_run.status == dg.DagsterRunStatus.SUCCESS
 
+
+
+def test_the_daemon_s_sensor_fails_a_killed_run_that_no_run_waits_for(start, gdelt):
+    with dg.DagsterInstance.get() as instance:
+        dead_run, holder = _start_holder(start, IN_PROCESS, gdelt, instance)
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait()
+        repository = defs.get_repository_def()
+        with dg.build_sensor_context(instance=instance, repository_def=repository) as context:
+            tick = repository.get_sensor_def("dead_runs_sensor").evaluate_tick(context)
+        assert tick.run_requests == [] and tick.skip_message == (
+            f"run {dead_run} was still marked started but its process {holder.pid} is gone: reported it failed and "
+            "freed its pool slots")
+        assert instance.get_run_by_id(dead_run).status == dg.DagsterRunStatus.FAILURE
+        _assert_pool_free(instance)
 
 # A test for dev.py to run (`python3 dev.py test <it>`): it notes its pid, the signals it gets until a second after
 # the first, and passes.
