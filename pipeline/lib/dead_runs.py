@@ -83,7 +83,8 @@ def liveness(instance: dg.DagsterInstance, run: dg.DagsterRun) -> Liveness:
     for step_key, event in running_steps.items():
         step_pid = event.dagster_event.pid
         if step_pid not in (None, pid) and not process_ended(step_pid, event.timestamp):
-            return Liveness(False, f"its process {pid} is gone, but its step {step_key} still runs in process {step_pid}")
+            return Liveness(False, f"its process {pid} is gone, but its step {step_key} still runs in process "
+                                   f"{step_pid}")
     return Liveness(True, f"its process {pid} is gone")
 
 
