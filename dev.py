@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -55,6 +56,46 @@ def command_env() -> dict:
     return env
 
 
+def run_command(args: list[str | Path]) -> int:
+    """Runs a command in a process group of its own, given the terminal when dev.py has it, and waits for it.
+
+    Ctrl-C in the terminal then signals the command's group alone, once, as if the command had been typed in the
+    shell (a second SIGINT would cut short dagster dev's shutdown of its services), and a SIGINT or SIGTERM sent to
+    dev.py is passed on to that group, so killing dev.py never leaves the command running without it.
+    """
+    # An ignored signal stays ignored in the command: Ctrl-Z would stop the command and not dev.py, which the shell
+    # waits for, leaving the terminal to a stopped process. Ctrl-C stops it instead.
+    signal.signal(signal.SIGTSTP, signal.SIG_IGN)
+    command = subprocess.Popen([str(a) for a in args], cwd=ROOT, env=command_env(), process_group=0)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda signum, _: _signal_group(command.pid, signum))
+    terminal = _foreground_terminal()
+    if terminal is not None:
+        os.tcsetpgrp(terminal, command.pid)  # the command, still starting Python, has not read the terminal yet
+    try:
+        return command.wait()
+    finally:
+        if terminal is not None:
+            signal.signal(signal.SIGTTOU, signal.SIG_IGN)  # dev.py is in the background until it takes the terminal
+            os.tcsetpgrp(terminal, os.getpgrp())
+
+
+def _foreground_terminal() -> int | None:
+    """stdin, when it is a terminal and dev.py is in its foreground (typed in a shell, not run with & or by a
+    program)."""
+    try:
+        return 0 if os.isatty(0) and os.tcgetpgrp(0) == os.getpgrp() else None
+    except OSError:
+        return None
+
+
+def _signal_group(pgid: int, signum: int) -> None:
+    try:
+        os.killpg(pgid, signum)
+    except ProcessLookupError:  # the command has just ended
+        pass
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("demo", "test", "ui"):
         print(__doc__)
@@ -67,7 +108,7 @@ def main(argv: list[str]) -> int:
         args = [PYTHON, "-m", "pytest", *rest]
     else:
         args = [VENV / "bin" / "dagster", "dev", "-m", "pipeline.definitions", "-h", "127.0.0.1", "-p", "3000", *rest]
-    return subprocess.run([str(a) for a in args], cwd=ROOT, env=command_env()).returncode
+    return run_command(args)
 
 
 if __name__ == "__main__":

@@ -10,10 +10,11 @@ from pipeline.lib import settings
 
 settings.load()
 
-from pipeline.defs import automation, demo, estimates, gdelt, geo, panels, procurement, trade  # noqa: E402
+from pipeline.defs import automation, demo, estimates, gdelt, geo, panels, procurement, runs, trade  # noqa: E402
 from pipeline.defs.resources import RESOURCES  # noqa: E402
 
 defs = dg.Definitions.merge(
     gdelt.defs, geo.defs, procurement.defs, panels.defs, estimates.defs, trade.defs, demo.defs, automation.defs,
+    runs.defs,
     dg.Definitions(resources=RESOURCES),
 )

@@ -3,7 +3,7 @@
 
 import logging
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import dagster as dg
@@ -11,8 +11,10 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 
 from pipeline.lib import settings, warehouse
+from pipeline.lib.dead_runs import run_started_by_this_process
 from pipeline.lib.gdelt.bigquery import V1_TABLE, V2_TABLE, BigQuerySettings, Tables, make_client, storage_api_installed
 from pipeline.lib.gdelt.source import GDELT_V1_BASE_URL, Mirror, RetryPolicy
+from pipeline.lib.pool_waits import reporting_pool_waits
 
 
 class WarehouseResource(DuckDBResource):
@@ -26,6 +28,17 @@ class WarehouseResource(DuckDBResource):
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         # Every run (every step, under the multiprocess executor) names its files before it reads any.
         context.log.info(settings.describe(in_use={"WAREHOUSE_PATH": self.database}))
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext):
+        # Executed in process (dg.materialize, as the demo does), a run sets its resources up before its steps claim
+        # their pool slots, so this resource reports the run's waits for them. The multiprocess executor sets
+        # resources up in each step's process once the slot is claimed, and reports the waits itself
+        # (pipeline/defs/runs.py).
+        in_process = context.run is not None and run_started_by_this_process(context.instance, context.run.run_id)
+        with (reporting_pool_waits(context.instance, context.run.run_id, context.log) if in_process else nullcontext(),
+              super().yield_for_execution(context) as resource):
+            yield resource
 
     @contextmanager
     def get_connection(self):

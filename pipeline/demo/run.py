@@ -18,6 +18,7 @@ import dagster as dg
 
 from pipeline.demo.world import DemoSpec
 from pipeline.lib import warehouse
+from pipeline.lib.dead_runs import recover_dead_runs
 
 PARTITION_RANGE_START = "dagster/asset_partition_range_start"
 PARTITION_RANGE_END = "dagster/asset_partition_range_end"
@@ -79,6 +80,9 @@ def main() -> int:
     if "DAGSTER_HOME" not in os.environ:
         sys.exit("DAGSTER_HOME is not set: run the demo with `python3 dev.py demo`")
     with dg.DagsterInstance.get() as instance:
+        # A run killed earlier (kill -9, a crash, a machine switched off) may still hold the warehouse pool.
+        for recovered in recover_dead_runs(instance, "the demo, before its first run"):
+            print(recovered)
         materialize_demo(instance)
     published = warehouse.published_path(os.environ["WAREHOUSE_PATH"])
     print(f"warehouse: {os.environ['WAREHOUSE_PATH']}; query its published copy: duckdb -readonly {published}")
