@@ -162,8 +162,10 @@ def resolve(con: duckdb.DuckDBPyConnection, *, countries: list[str] | None = Non
         other = sorted({month for month, _ in held})
     if not other:
         return chosen
-    # A warehouse from before gdelt_scope existed has only its ledger to say what it holds.
-    was = before.describe() if before else "; ".join(sorted({s for m, s in held if m in other}))
+    # The ledger says what those months hold (a rescope cut short leaves months under either scope); when only
+    # the translingual exports differ, the recorded scope says it.
+    held_scopes = sorted({s for m, s in held if m in other and s != chosen.scope.describe()})
+    was = " and ".join(held_scopes) if held_scopes else before.describe()
     span = f"{other[0][:7]}..{other[-1][:7]}"
     if not rescope:
         raise ScopeError(
