@@ -14,8 +14,8 @@ from pipeline.defs.metadata import column_schema, table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL, GdeltBigQueryResource, GdeltMirrorResource
 from pipeline.lib import sql
 from pipeline.lib import warehouse as warehouse_lib
-from pipeline.lib.gdelt.bigquery import BigQuerySourceError, ingest_months_from_bigquery
 from pipeline.lib.gdelt import scope as gdelt_scope
+from pipeline.lib.gdelt.bigquery import BigQuerySourceError, ingest_months_from_bigquery
 from pipeline.lib.gdelt.ingest import GDELT_TABLES, ingest_months_from_files
 from pipeline.lib.gdelt.schema import LINEAGE_COLUMNS, events_v2_columns
 from pipeline.lib.gdelt.unrest import STATE_ACTOR_TYPES, UnrestDefinition, build_unrest, held_definitions, preset
