@@ -114,3 +114,51 @@ def test_compiled_release_equals_ocdskits_with_the_schemas_merge_rules(tmp_path,
     (compiled, source), = compiled_releases([tmp_path / "release-package-1.json"], schema)[0]
     expected = json.loads((OCDS / "compiled-release-1.json").read_text())
     assert compiled == expected  # ocdskit's own compile of the same package, byte for byte as JSON values
+
+
+UK_RECORD = "uk-record-ocds-b5fd17-2c330cf9-adc8-11e6-9901-0019b9f3037b.json"
+
+
+def test_a_record_without_its_package_uses_its_published_compiled_release(tmp_path):
+    target = tmp_path / UK_RECORD
+    shutil.copy(OCDS / UK_RECORD, target)
+    (compiled, source), = compiled_releases([target])[0]
+    assert compiled == json.loads(target.read_text(encoding="utf-8"))["compiledRelease"]
+    assert compiled_releases([target])[1] == []  # nothing rejected, nothing "needs the schema"
+    rows = read_ocds(target)
+    assert rows.select("contract_id", "source_problem").rows() == [
+        ("ocds-b5fd17-2c330cf9-adc8-11e6-9901-0019b9f3037b", "no award in the compiled release")]
+
+
+def test_a_file_in_a_directory_that_is_not_json_is_rejected_and_the_rest_loads(tmp_path):
+    (tmp_path / "alone").mkdir()
+    alone = _single(tmp_path / "alone", "release-package-1.json")
+    directory = tmp_path / "publisher"
+    directory.mkdir()
+    shutil.copy(OCDS / "release-package-1.json", directory / "release-package-1.json")
+    (directory / "index.json").write_text("Coming soon\n")  # a placeholder some repositories leave
+    rows = read_ocds(directory)
+    placeholder = rows.filter(rows["source_file"] == "index.json")
+    assert placeholder.select("source_row", "source_problem").rows() == [
+        (1, f"{directory / 'index.json'} line 1: not JSON (Expecting value): the rest of the file is not read")]
+    assert rows.filter(rows["source_file"] != "index.json").equals(alone)
+
+
+def _award_in(currency: str, n: int) -> dict:
+    return {"ocid": f"ocds-test-{n}", "id": "1", "date": "2020-01-01T00:00:00Z", "tag": ["award"],
+            "buyer": {"name": "Ministry"}, "awards": [{"id": "a", "date": "2020-01-02T00:00:00Z",
+                                                      "value": {"amount": 100 + n, "currency": currency}}]}
+
+
+def test_awards_in_any_iso_4217_currency_are_kept(tmp_path, geography_db):
+    currencies = ["UAH", "MDL", "COP", "CAD", "NGN", "AMD", "XYZ"]  # six real currencies, and one that is none
+    path = tmp_path / "package.json"
+    path.write_text(json.dumps({"releases": [_award_in(c, n) for n, c in enumerate(currencies)]}))
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{geography_db}' AS geo (READ_ONLY)")
+    con.execute("CREATE TABLE regions AS SELECT * FROM geo.regions")
+    build_contracts(con, read_ocds(path), default_taxonomy())
+    assert con.execute("SELECT currency, amount FROM contracts ORDER BY amount").fetchall() == [
+        (c, 100 + n) for n, c in enumerate(currencies[:6])]
+    assert con.execute("SELECT currency, quarantine_reason FROM contract_quarantine").fetchall() == [
+        ("XYZ", "currency 'XYZ' is not known")]

@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 import polars as pl
+import pycountry
 
 from pipeline.data import text
 from pipeline.lib import sql, warehouse
@@ -85,7 +86,8 @@ def default_taxonomy() -> Taxonomy:
     })
 
 
-KNOWN_CURRENCIES = ("CNY", "USD", "EUR", "GBP", "HKD", "TWD", "PYG", "MXN")
+# Every ISO 4217 currency (pycountry's list): publishers award in hryvnia, lei, pesos, naira or drams as well.
+KNOWN_CURRENCIES = tuple(sorted(currency.alpha_3 for currency in pycountry.currencies))
 
 
 def build_contracts(con, rows: pl.DataFrame, taxonomy: Taxonomy, known_currencies=KNOWN_CURRENCIES,

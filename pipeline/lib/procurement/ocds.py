@@ -1,6 +1,7 @@
 """OCDS files as governments publish them, into the normalised contracts: one record per award.
 
-Reads release packages, record packages, compiled releases and single releases, in files that hold one
+Reads release packages, record packages, records without a package, compiled releases and single releases
+(a file that is not JSON is rejected with its line, and the other files still load), in files that hold one
 JSON document, several in a row, or JSON Lines, in UTF-8 (with or without BOM), UTF-16, or a legacy
 8-bit encoding. Releases of one ocid are compiled with ocdsmerge, the standard's reference merge. Merging
 several releases needs the merge rules of the OCDS release schema, which ocdsmerge downloads from the
@@ -75,35 +76,13 @@ def compiled_releases(paths: list[Path], schema: str | None = None) -> tuple[lis
     rejected = []
     for path in paths:
         documents = 0
-        for number, document in read_documents(path):
-            documents += 1
-            source = Source(path.name, number)
-            if not isinstance(document, dict):
-                rejected.append(_reject(source, f"a JSON {type(document).__name__}, not an OCDS object"))
-            elif isinstance(document.get("releases"), list):
-                for release in document["releases"]:
-                    if isinstance(release, dict) and "ocid" in release:
-                        releases.setdefault(release["ocid"], []).append((release, source))
-            elif isinstance(document.get("records"), list):
-                for record in document["records"]:
-                    if isinstance(record.get("compiledRelease"), dict):
-                        _keep_compiled(compiled, rejected, record["ocid"], record["compiledRelease"], source)
-                    else:
-                        for release in record.get("releases", []):
-                            if "ocid" in release:  # a linked release (url, date, tag) has no data to merge
-                                releases.setdefault(record["ocid"], []).append((release, source))
-                        if record["ocid"] not in releases:
-                            rejected.append(_reject(source, f"record {record['ocid']} has neither a compiledRelease "
-                                                            "nor embedded releases"))
-            elif "ocid" in document and _is_versioned(document):
-                rejected.append(_reject(source, "a versioned release: awards are read from releases or compiled releases"))
-            elif "ocid" in document:
-                if "compiled" in (document.get("tag") or []):
-                    _keep_compiled(compiled, rejected, document["ocid"], document, source)
-                else:
-                    releases.setdefault(document["ocid"], []).append((document, source))
-            else:
-                rejected.append(_reject(source, "neither a release, a record nor a package (no ocid, releases or records)"))
+        try:
+            for number, document in read_documents(path):
+                documents += 1
+                _add_document(document, Source(path.name, number), releases, compiled, rejected)
+        except ContractFileError as err:  # the rest of this file is unreadable; the other files still load
+            rejected.append(_reject(Source(path.name, documents + 1), f"{err}: the rest of the file is not read"))
+            continue
         if documents == 0:
             rejected.append(_reject(Source(path.name, 0), "the file holds no JSON document"))
     out = list(compiled.values())
@@ -121,6 +100,48 @@ def compiled_releases(paths: list[Path], schema: str | None = None) -> tuple[lis
         else:
             rejected.extend(_reject(source, SCHEMA_NEEDED.format(n=len(items)), ocid) for _, source in items)
     return out, rejected
+
+
+def _add_document(document: object, source: Source, releases: dict, compiled: dict, rejected: list) -> None:
+    """File one JSON document: its releases by ocid, or its compiled releases, or a rejection with the reason."""
+    if not isinstance(document, dict):
+        rejected.append(_reject(source, f"a JSON {type(document).__name__}, not an OCDS object"))
+    elif isinstance(document.get("records"), list):
+        for record in document["records"]:
+            _add_record(record, source, releases, compiled, rejected)
+    elif isinstance(document.get("compiledRelease"), dict) or (
+            "ocid" in document and isinstance(document.get("releases"), list)):
+        # A record without its package (publishers serve one record per URL): the ocid is its own or its
+        # compiled release's, and a release package never has one.
+        _add_record(document, source, releases, compiled, rejected)
+    elif isinstance(document.get("releases"), list):
+        for release in document["releases"]:
+            if isinstance(release, dict) and "ocid" in release:
+                releases.setdefault(release["ocid"], []).append((release, source))
+    elif "ocid" in document and _is_versioned(document):
+        rejected.append(_reject(source, "a versioned release: awards are read from releases or compiled releases"))
+    elif "ocid" in document:
+        if "compiled" in (document.get("tag") or []):
+            _keep_compiled(compiled, rejected, document["ocid"], document, source)
+        else:
+            releases.setdefault(document["ocid"], []).append((document, source))
+    else:
+        rejected.append(_reject(source, "neither a release, a record nor a package (no ocid, releases or records)"))
+
+
+def _add_record(record: dict, source: Source, releases: dict, compiled: dict, rejected: list) -> None:
+    compiled_release = record.get("compiledRelease")
+    ocid = record.get("ocid") or (compiled_release or {}).get("ocid")
+    if not ocid:
+        rejected.append(_reject(source, "a record without an ocid"))
+    elif isinstance(compiled_release, dict):
+        _keep_compiled(compiled, rejected, ocid, compiled_release, source)
+    else:
+        for release in record.get("releases") or []:
+            if isinstance(release, dict) and "ocid" in release:  # a linked release (url, date, tag) has no data
+                releases.setdefault(ocid, []).append((release, source))
+        if ocid not in releases:
+            rejected.append(_reject(source, f"record {ocid} has neither a compiledRelease nor embedded releases"))
 
 
 def _keep_compiled(compiled: dict, rejected: list, ocid: str, release: dict, source: Source) -> None:
