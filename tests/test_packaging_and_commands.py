@@ -17,4 +17,5 @@ def test_wheel_ships_the_sql_and_reference_data(tmp_path):
     sql_files = {str(p.relative_to(ROOT)) for p in (ROOT / "sql").rglob("*.sql")}
     assert sql_files and {"pipeline/" + s for s in sql_files} <= names
     assert {"pipeline/data/gdelt2-events-codebook.csv", "pipeline/data/taxonomy.toml",
+            "pipeline/data/ocds/release-schema-1.1.5.json", "pipeline/data/ocds/release-schema-1.0.3.json",
             "pipeline/data/china_prefecture_seats.csv"} <= names

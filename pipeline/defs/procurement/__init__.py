@@ -24,7 +24,7 @@ class ProcurementConfig(dg.Config):
 
     format: Literal["normalised", "cn_notices", "ocds"] = "normalised"
     mapping_path: str | None = None  # a TOML column mapping for cn_notices; default pipeline/data/cn_notice_columns.toml
-    ocds_release_schema: str | None = None  # a local OCDS release-schema.json, to compile several releases of an ocid
+    ocds_release_schema: str | None = None  # another release-schema.json; default: the shipped 1.0.3 or 1.1.5
     allow_empty: bool = False  # let a file without usable contracts replace the contracts the warehouse holds
 
 

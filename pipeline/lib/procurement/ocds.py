@@ -3,11 +3,11 @@
 Reads release packages, record packages, records without a package, compiled releases and single releases
 (a file that is not JSON is rejected with its line, and the other files still load), in files that hold one
 JSON document, several in a row, or JSON Lines, in UTF-8 (with or without BOM), UTF-16, or a legacy
-8-bit encoding. Releases of one ocid are compiled with ocdsmerge, the standard's reference merge. Merging
-several releases needs the merge rules of the OCDS release schema, which ocdsmerge downloads from the
-standard's website unless given a local copy (`schema`); without one, an ocid with several releases and no
-published compiled release is rejected with that reason rather than merged by guesswork. A record package's
-compiledRelease is used as published. Versioned releases are not a source of awards and are rejected.
+8-bit encoding. Releases of one ocid are compiled with ocdsmerge, the standard's reference merge, by the merge
+rules of the standard's release schema for the version the package declares (shipped in pipeline/data/ocds; a
+package that declares none is OCDS 1.0, as the standard says; a document without a package is taken as 1.1),
+or of another schema given as `schema`. A record's compiledRelease is used as published. Versioned releases
+are not a source of awards and are rejected.
 """
 
 from __future__ import annotations
@@ -15,23 +15,33 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import ocdsmerge
 import polars as pl
 
+from pipeline.data import text as data_text
 from pipeline.lib.procurement.contracts import CONTRACT_COLUMNS, ContractFileError
 
-SCHEMA_NEEDED = ("{n} releases of this ocid need the OCDS release schema's merge rules to compile; "
-                 "set the procurement config ocds_release_schema to a local release-schema.json")
+# The standard's release schemas (Apache-2.0; README, Data provenance), by the minor version a package declares.
+SHIPPED_SCHEMAS = {"1.0": "ocds/release-schema-1.0.3.json", "1.1": "ocds/release-schema-1.1.5.json"}
+UNPACKAGED_VERSION = "1.1"  # a release or record without its package cannot say; the current minor version
 
 
 @dataclass
 class Source:
-    """Where a compiled release came from: file and JSON document (1-based)."""
+    """Where a compiled release came from: file, JSON document (1-based), and the OCDS version declared there."""
 
     file: str
     document: int
+    version: str = UNPACKAGED_VERSION
+
+
+@cache
+def shipped_merger(version: str) -> ocdsmerge.Merger:
+    """ocdsmerge with the merge rules of the shipped schema for `version` (1.0, or 1.1 for anything newer)."""
+    return ocdsmerge.Merger(schema=json.loads(data_text(SHIPPED_SCHEMAS["1.0" if version == "1.0" else "1.1"])))
 
 
 def _decode(data: bytes) -> str:
@@ -79,26 +89,32 @@ def compiled_releases(paths: list[Path], schema: str | None = None) -> tuple[lis
         try:
             for number, document in read_documents(path):
                 documents += 1
-                _add_document(document, Source(path.name, number), releases, compiled, rejected)
+                version = UNPACKAGED_VERSION
+                if isinstance(document, dict) and ("releases" in document or "records" in document) and (
+                        "ocid" not in document and "compiledRelease" not in document):
+                    version = str(document.get("version") or "1.0")  # a package; 1.0 declared nothing
+                _add_document(document, Source(path.name, number, version), releases, compiled, rejected)
         except ContractFileError as err:  # the rest of this file is unreadable; the other files still load
             rejected.append(_reject(Source(path.name, documents + 1), f"{err}: the rest of the file is not read"))
             continue
         if documents == 0:
             rejected.append(_reject(Source(path.name, 0), "the file holds no JSON document"))
     out = list(compiled.values())
-    merger = ocdsmerge.Merger(schema=schema) if schema else None
+    given = ocdsmerge.Merger(schema=schema) if schema else None
     for ocid, items in sorted(releases.items()):
         if ocid in compiled:  # the publisher's own compiled release is used as published
             rejected.extend(_reject(source, "release superseded by the published compiled release", ocid)
                             for _, source in items)
             continue
-        if len(items) == 1:
-            # One release needs no merge rules: its compiled form is the release itself.
-            out.append((ocdsmerge.Merger(merge_rules={}).create_compiled_release([items[0][0]]), items[0][1]))
-        elif merger is not None:
-            out.append((merger.create_compiled_release([r for r, _ in items]), items[-1][1]))
-        else:
-            rejected.extend(_reject(source, SCHEMA_NEEDED.format(n=len(items)), ocid) for _, source in items)
+        merger = given or shipped_merger(max(source.version for _, source in items))
+        listed_under = items[-1][1]
+        out.append((merger.create_compiled_release([r for r, _ in items]), listed_under))
+        # Releases of the ocid in other documents (another file, an earlier package) are accounted for there too.
+        elsewhere = {(source.file, source.document): source for _, source in items
+                     if (source.file, source.document) != (listed_under.file, listed_under.document)}
+        rejected.extend(_reject(source, f"release merged into the compiled release of this ocid, whose awards are "
+                                        f"listed under {listed_under.file} document {listed_under.document}", ocid)
+                        for source in elsewhere.values())
     return out, rejected
 
 
