@@ -31,7 +31,7 @@ DATA = ROOT / "benchmarks" / ".data"
 
 
 def generate(contracts: int, events: int, regions: int) -> Path:
-    path = DATA / f"link-v3-{contracts}-{events}-{regions}.duckdb"
+    path = DATA / f"link-v4-{contracts}-{events}-{regions}.duckdb"
     if path.is_file():
         return path
     import duckdb
@@ -50,6 +50,7 @@ def generate(contracts: int, events: int, regions: int) -> Path:
                CAST(1000 + hash(i, 'amount') % 100000 AS DECIMAL(18, 2)) AS amount,
                'CNY' AS currency,
                false AS is_duplicate,
+               false AS award_date_implausible,
                CASE hash(i, 'ps') % 3 WHEN 0 THEN 'public_security' WHEN 1 THEN 'hospital' END AS buyer_sector
         FROM range($contracts) AS t(i)""", {"contracts": contracts, "regions": regions})
     con.execute("""

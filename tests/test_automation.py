@@ -89,12 +89,15 @@ def test_the_daemon_materialises_unrest_after_a_month_lands(tmp_path, geography_
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM geo.{table}")
     con.close()
     monkeypatch.setenv("DAGSTER_HOME", str(home))
+    with dg.DagsterInstance.get():  # its storage, created once before several processes open it
+        pass
     location = ["-m", "pipeline.definitions"]
+    started = subprocess.run([str(BIN / "dagster"), "sensor", "start", "downstream_refresh", *location],
+                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert started.returncode == 0, started.stderr[-2000:]
     daemon = subprocess.Popen([str(BIN / "dagster-daemon"), "run", *location], cwd=tmp_path, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        subprocess.run([str(BIN / "dagster"), "sensor", "start", "downstream_refresh", *location], cwd=tmp_path,
-                       env=env, check=True, capture_output=True, timeout=120)
         with dg.DagsterInstance.get() as instance:
             (state,) = [s for s in instance.all_instigator_state() if s.instigator_name == "downstream_refresh"]
             # The first tick sees what exists and requests nothing; the month must land after it.

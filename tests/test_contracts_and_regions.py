@@ -3,6 +3,7 @@
 import duckdb
 import pytest
 
+from pipeline.lib import sql
 from pipeline.lib.procurement.contracts import (
     ContractFileError,
     build_contracts,
@@ -141,3 +142,17 @@ def test_duplicates_are_marked_not_dropped_and_loading_twice_gives_the_same_tabl
     assert marks == [("N1", 1, None), ("N1", 2, "N1"), ("N2", 3, None), ("N3", 4, "N2"), ("N4", 5, None)]
     _load(con, path)
     assert con.execute("SELECT * FROM contracts ORDER BY ALL").fetchall() == first
+
+
+def test_implausible_award_dates_are_flagged_and_left_out_of_the_panels(tmp_path, con):
+    path = tmp_path / "c.csv"
+    path.write_text(HEADER + "\n".join([
+        "1,1985-01-01,广州市公安局,440100,海康威视,1000,CNY,人脸识别系统",
+        "2,2019-05-01,广州市公安局,440100,海康威视,1000,CNY,人脸识别系统",
+        "3,2105-03-01,广州市公安局,440100,海康威视,1000,CNY,人脸识别系统",  # 2015, typed as 2105
+    ]) + "\n", encoding="utf-8")
+    _load(con, path)
+    assert con.execute("SELECT contract_id, award_date_implausible FROM contracts ORDER BY 1").fetchall() == [
+        ("1", True), ("2", False), ("3", True)]
+    sql.run(con, "panels/contract_outcomes")
+    assert con.execute("SELECT contract_id FROM contract_outcomes").fetchall() == [("2",)]

@@ -35,7 +35,8 @@ def con():
         CREATE TABLE contracts (contract_id VARCHAR, award_date DATE, buyer_region_id VARCHAR,
             is_public_security_ai BOOLEAN, buyer_region_level VARCHAR DEFAULT 'prefecture', is_ai BOOLEAN,
             is_public_security_buyer BOOLEAN DEFAULT true, amount DECIMAL(18, 2) DEFAULT 10, currency VARCHAR DEFAULT 'CNY',
-            is_duplicate BOOLEAN DEFAULT false, buyer_sector VARCHAR DEFAULT 'public_security')""")
+            is_duplicate BOOLEAN DEFAULT false, award_date_implausible BOOLEAN DEFAULT false,
+            buyer_sector VARCHAR DEFAULT 'public_security')""")
     # Cameras per prefecture: the average is 60, so A is data-rich, B data-scarce, and C has no value.
     connection.execute("CREATE TABLE covariates AS SELECT * FROM (VALUES (?, NULL::INT, 'cameras', 100.0), "
                        "(?, NULL, 'cameras', 20.0), ('110100', NULL, 'polity', 1.0), "

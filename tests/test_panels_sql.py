@@ -34,6 +34,7 @@ def con():
     """)
     connection.execute("ALTER TABLE contracts ADD COLUMN currency VARCHAR DEFAULT 'CNY'")
     connection.execute("ALTER TABLE contracts ADD COLUMN is_duplicate BOOLEAN DEFAULT false")
+    connection.execute("ALTER TABLE contracts ADD COLUMN award_date_implausible BOOLEAN DEFAULT false")
     connection.execute("ALTER TABLE contracts ADD COLUMN buyer_sector VARCHAR DEFAULT 'public_security'")
     connection.execute("ALTER TABLE unrest_events ADD COLUMN country_id VARCHAR DEFAULT 'CHN'")
     connection.execute("ALTER TABLE unrest_events ADD COLUMN preset VARCHAR DEFAULT 'aitocracy'")

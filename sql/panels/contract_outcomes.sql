@@ -1,4 +1,5 @@
--- contract_outcomes: the contracts the panels count (duplicate publications left out), each with a boolean
+-- contract_outcomes: the contracts the panels count (duplicate publications and implausible award dates left
+-- out), each with a boolean
 -- column outcome_<name> per contract outcome it counts toward, and the amount that ps_ai_amount adds up.
 -- event_windows and unrest_panel both count count_if(COLUMNS('^outcome_(.*)$')), so an outcome is defined
 -- here once, and a new one reaches both. A temporary view: it lives in the connection that builds a panel.
@@ -17,4 +18,4 @@ SELECT
     is_ai AND buyer_sector = 'hospital' AS outcome_hospital_ai_contracts,
     is_ai AND buyer_sector = 'education' AS outcome_education_ai_contracts
 FROM contracts
-WHERE NOT is_duplicate;
+WHERE NOT is_duplicate AND NOT award_date_implausible;

@@ -13,7 +13,7 @@ contract_periods AS (
                      WHEN 'quarter' THEN date_trunc('quarter', award_date)
                      ELSE date_trunc('year', award_date) END::DATE AS contract_period
     FROM contracts, window_period
-    WHERE NOT is_duplicate AND buyer_region_level = 'prefecture'
+    WHERE NOT is_duplicate AND NOT award_date_implausible AND buyer_region_level = 'prefecture'
 )
 SELECT
     w.region_id,

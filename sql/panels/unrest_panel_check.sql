@@ -17,7 +17,7 @@ SELECT
         AND date_trunc($period, event_date) BETWEEN first_period AND last_period) AS unrest_in_span,
     (SELECT coalesce(sum(ps_ai_contracts), 0) FROM unrest_panel) AS ps_ai_in_panel,
     (SELECT count(*) FROM contracts, span
-      WHERE is_public_security_ai AND NOT is_duplicate
+      WHERE is_public_security_ai AND NOT is_duplicate AND NOT award_date_implausible
         AND (buyer_region_level = 'prefecture' OR ($level <> 'prefecture' AND buyer_region_level = 'province')
              OR ($level = 'country' AND buyer_region_level = 'country'))
         AND date_trunc($period, award_date) BETWEEN first_period AND last_period) AS ps_ai_in_span;

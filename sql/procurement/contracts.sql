@@ -26,6 +26,9 @@ normalised AS (
 SELECT
     id_value AS contract_id,
     award_date_value AS award_date,
+    -- Before 1990 or more than a year ahead: a typo (2105 for 2015) more often than a contract; kept, flagged,
+    -- and left out of the panels (contract_outcomes), which would otherwise stretch their span to it.
+    award_date_value < DATE '1990-01-01' OR award_date_value > current_date + INTERVAL 1 YEAR AS award_date_implausible,
     nullif(trim(classified.buyer_name), '') AS buyer_name,
     coalesce(r.region_id, b.resolved_region_id) AS buyer_region_id,
     coalesce(r.level, b.resolved_level) AS buyer_region_level,

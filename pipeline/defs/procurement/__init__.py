@@ -66,7 +66,7 @@ def procurement(context: dg.AssetExecutionContext, config: ProcurementConfig, wa
         flags = con.execute(
             "SELECT count(*) FILTER (WHERE is_ai), count(*) FILTER (WHERE is_public_security_buyer), "
             "count(*) FILTER (WHERE is_public_security_ai), count(*) FILTER (WHERE buyer_region_id IS NULL), "
-            "count(*) FILTER (WHERE is_duplicate) FROM contracts"
+            "count(*) FILTER (WHERE is_duplicate), count(*) FILTER (WHERE award_date_implausible) FROM contracts"
         ).fetchone()
         region_sources = dict(con.execute(
             "SELECT coalesce(buyer_region_source, 'unresolved'), count(*) FROM contracts GROUP BY ALL").fetchall())
@@ -81,6 +81,7 @@ def procurement(context: dg.AssetExecutionContext, config: ProcurementConfig, wa
         **contracts_meta, "source": contracts_file.path, "taxonomy_version": taxonomy.version,
         "records_read": rows.height, "ai": flags[0], "public_security_buyer": flags[1],
         "public_security_ai": flags[2], "without_region": flags[3], "duplicates": flags[4],
+        "implausible_award_dates": flags[5],
         "buyer_region_sources": dg.MetadataValue.json(region_sources),
         "share_with_region": round(1 - flags[3] / max(kept, 1), 4),
         "unresolved_buyers": dg.MetadataValue.md(frame_markdown(unresolved))})
