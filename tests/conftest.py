@@ -52,6 +52,19 @@ def real_export_bytes() -> bytes:
     return REAL_EXPORT.read_bytes()
 
 
+def stop_process_group(process) -> None:
+    """Stop a command started with start_new_session=True (dagster dev, dagster-daemon) and everything it started."""
+    import os
+    import signal
+    import subprocess
+
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
 def table_digests(path: Path) -> dict[str, str]:
     """A digest of every table's rows, in sorted order, so that two warehouses can be compared whatever order they
     were written in. checked_at records when the ledger checked each file: the one value that differs between runs."""

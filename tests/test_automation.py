@@ -4,7 +4,6 @@ sensor is turned on."""
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -13,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from conftest import REAL_EXPORT, write_mirror, zipped
+from conftest import REAL_EXPORT, stop_process_group, write_mirror, zipped
 
 from pipeline.defs.gdelt.assets import UnrestConfig, gdelt_ingest
 from pipeline.defs.resources import GdeltMirrorResource, WarehouseResource
@@ -113,11 +112,7 @@ def test_the_daemon_materialises_unrest_after_a_month_lands(tmp_path, geography_
             assert run.tags.get("dagster/sensor_name") == "downstream_refresh"
             assert {key.to_user_string() for key in run.asset_selection} == DOWNSTREAM_OF_GDELT
     finally:
-        os.killpg(daemon.pid, signal.SIGTERM)
-        try:
-            daemon.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(daemon.pid, signal.SIGKILL)
+        stop_process_group(daemon)
     con = duckdb.connect(str(warehouse), read_only=True)
     # Every event of the month that landed went through the screening (the real export has 25 in China).
     assert con.execute("SELECT (SELECT count(*) FROM unrest_screening), (SELECT count(*) FROM gdelt_events)"

@@ -7,7 +7,6 @@ waits until the UI shows the run succeeded. Screenshots go to data/screenshots/.
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 import dagster as dg
 import httpx
 import pytest
+from conftest import stop_process_group
 
 from pipeline.demo.run import demo_environment
 
@@ -64,11 +64,7 @@ def ui(tmp_path_factory):
             pytest.fail("dagster dev did not answer within 180 s")
         yield {"url": url, "home": home, "root": root}
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+        stop_process_group(server)
 
 
 @pytest.fixture(scope="module")
