@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -61,6 +63,28 @@ def publish(con: duckdb.DuckDBPyConnection, database: str | Path) -> Path:
 
 def table_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # table names are ours, not user input
+
+
+def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = $table",
+                       {"table": table}).fetchone()[0] > 0
+
+
+def held_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """The rows `table` holds now: 0 before it first exists."""
+    return table_rows(con, table) if has_table(con, table) else 0
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One transaction: committed when the block ends, rolled back when it raises (the error goes on)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def preview_markdown(con: duckdb.DuckDBPyConnection, query: str, params: dict | None = None, limit: int = 10) -> str:

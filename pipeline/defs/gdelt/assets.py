@@ -214,8 +214,7 @@ class UnrestConfig(dg.Config):
 )
 def unrest(context: dg.AssetExecutionContext, config: UnrestConfig, warehouse: DuckDBResource):
     with warehouse.get_connection() as con:
-        warehouse_tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-        if "gdelt_events" not in warehouse_tables:
+        if not warehouse_lib.has_table(con, "gdelt_events"):
             raise dg.Failure("gdelt_events is empty: materialise gdelt_ingest for at least one month first")
         try:
             definitions = config.definitions(held_definitions(con))

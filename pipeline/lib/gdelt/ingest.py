@@ -239,7 +239,7 @@ def unchanged_month(con: duckdb.DuckDBPyConnection, files: list[ListedFile], mon
     one of them was ingested ok, and with the same scope. Then there is nothing to fetch, parse or write.
     """
     key = month.isoformat()
-    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'gdelt_files'").fetchone()[0]:
+    if not warehouse.has_table(con, "gdelt_files"):
         return None
     ledger = sql.run(con, "gdelt/ledger_month_files", {"partition_month": key}).fetchall()
     if not files or {(r[0], r[1]) for r in ledger} != {(f.name, f.md5) for f in files} or len(ledger) != len(files):
@@ -318,8 +318,7 @@ class MonthWriter:
         held = sql.run(self.con, "gdelt/month_rows_kept", {"partition_month": self.key}).fetchone()[0]
         warehouse.refuse_emptying(f"GDELT month {self.key[:7]} (gdelt_events)", held,
                                   sum(row["rows_kept"] for row in self.ledger), self.allow_empty)
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with warehouse.transaction(self.con):
             for table in GDELT_TABLES:
                 warehouse.replace_partition(self.con, table, "partition_month", self.key, None)
             for table in ("gdelt_events", "gdelt_rejects"):
@@ -328,10 +327,6 @@ class MonthWriter:
                             {"staged": str(self.staging / table / "*.parquet"), "partition_month": self.key})
             warehouse.append_rows(self.con, "gdelt_files",
                                   pl.DataFrame(self.ledger, schema_overrides={"expected_size": pl.Int64}))
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
 
 
 def _ledger_row(key, listed: ListedFile, fetched: Fetched, counts: dict, scope: Scope, checked_at) -> dict:

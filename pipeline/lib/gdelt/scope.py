@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 
 from pipeline.data import csv_rows
-from pipeline.lib import sql
+from pipeline.lib import sql, warehouse
 from pipeline.lib.geo.countries import countries
 
 CAMEO_ROOT_CODES = tuple(f"{n:02d}" for n in range(1, 21))  # CAMEO's 20 root codes, as GDELT writes them
@@ -120,13 +120,9 @@ def scope_from_codes(country_codes: list[str], root_codes: list[str]) -> Scope:
     return Scope(tuple(fips), tuple(root_codes))
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = $name", {"name": name}).fetchone()[0] > 0
-
-
 def recorded(con: duckdb.DuckDBPyConnection) -> WarehouseScope | None:
     """The scope recorded in the warehouse (table gdelt_scope), or None for a warehouse without GDELT yet."""
-    if not _has_table(con, "gdelt_scope"):
+    if not warehouse.has_table(con, "gdelt_scope"):
         return None
     countries_, roots, translation, per_day, _ = con.execute("SELECT * FROM gdelt_scope").fetchone()
     return WarehouseScope(Scope(tuple(countries_), tuple(roots)), translation, per_day)
@@ -156,7 +152,7 @@ def resolve(con: duckdb.DuckDBPyConnection, *, countries: list[str] | None = Non
               asked.root_codes if root_codes is not None else base.scope.root_codes),
         base.include_translation if include_translation is None else include_translation,
         base.files_per_day if files_per_day is None else files_per_day)
-    held = sql.run(con, "gdelt/ledger_month_scopes").fetchall() if _has_table(con, "gdelt_files") else []
+    held = sql.run(con, "gdelt/ledger_month_scopes").fetchall() if warehouse.has_table(con, "gdelt_files") else []
     other = sorted({month for month, scope in held if scope != chosen.scope.describe()})
     if held and before and before.include_translation != chosen.include_translation:
         other = sorted({month for month, _ in held})

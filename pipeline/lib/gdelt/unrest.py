@@ -59,7 +59,7 @@ def write_definitions(con, definitions: list[UnrestDefinition]) -> None:
 
 def held_definitions(con) -> list[UnrestDefinition]:
     """The definitions of the warehouse's unrest_definitions table (none before the first unrest run)."""
-    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'unrest_definitions'").fetchone()[0]:
+    if not warehouse.has_table(con, "unrest_definitions"):
         return []
     rows = con.execute("SELECT * FROM unrest_definitions").pl().iter_rows(named=True)
     return [UnrestDefinition(**{k: tuple(v) if isinstance(v, list) else v for k, v in row.items()}) for row in rows]

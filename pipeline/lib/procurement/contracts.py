@@ -96,19 +96,14 @@ def build_contracts(con, rows: pl.DataFrame, taxonomy: Taxonomy, known_currencie
     transaction; contracts the warehouse holds are not replaced by none (EmptyReplacementError) unless allow_empty."""
     con.register("contract_rows", rows.to_arrow())
     con.register("buyer_resolutions", resolve_buyers(rows["buyer_name"].to_list()).to_arrow())
-    held = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'contracts'").fetchone()[0]
-    con.execute("BEGIN TRANSACTION")
     try:
-        before = warehouse.table_rows(con, "contracts") if held else 0
-        sql.run(con, "procurement/contract_staging", {"known_currencies": list(known_currencies)})
-        sql.run(con, "procurement/taxonomy_rule_macro")
-        sql.run(con, "procurement/contracts", taxonomy.sql_params())
-        sql.run(con, "procurement/contract_quarantine")
-        warehouse.refuse_emptying("contracts", before, warehouse.table_rows(con, "contracts"), allow_empty)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        with warehouse.transaction(con):
+            before = warehouse.held_rows(con, "contracts")
+            sql.run(con, "procurement/contract_staging", {"known_currencies": list(known_currencies)})
+            sql.run(con, "procurement/taxonomy_rule_macro")
+            sql.run(con, "procurement/contracts", taxonomy.sql_params())
+            sql.run(con, "procurement/contract_quarantine")
+            warehouse.refuse_emptying("contracts", before, warehouse.table_rows(con, "contracts"), allow_empty)
     finally:
         con.unregister("contract_rows")
         con.unregister("buyer_resolutions")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -89,11 +89,7 @@ def compiled_releases(paths: list[Path], schema: str | None = None) -> tuple[lis
         try:
             for number, document in read_documents(path):
                 documents += 1
-                version = UNPACKAGED_VERSION
-                if isinstance(document, dict) and ("releases" in document or "records" in document) and (
-                        "ocid" not in document and "compiledRelease" not in document):
-                    version = str(document.get("version") or "1.0")  # a package; 1.0 declared nothing
-                _add_document(document, Source(path.name, number, version), releases, compiled, rejected)
+                _add_document(document, Source(path.name, number), releases, compiled, rejected)
         except ContractFileError as err:  # the rest of this file is unreadable; the other files still load
             rejected.append(_reject(Source(path.name, documents + 1), f"{err}: the rest of the file is not read"))
             continue
@@ -124,7 +120,7 @@ def _add_document(document: object, source: Source, releases: dict, compiled: di
         rejected.append(_reject(source, f"a JSON {type(document).__name__}, not an OCDS object"))
     elif isinstance(document.get("records"), list):
         for record in document["records"]:
-            _add_record(record, source, releases, compiled, rejected)
+            _add_record(record, _packaged(source, document), releases, compiled, rejected)
     elif isinstance(document.get("compiledRelease"), dict) or (
             "ocid" in document and isinstance(document.get("releases"), list)):
         # A record without its package (publishers serve one record per URL): the ocid is its own or its
@@ -133,7 +129,7 @@ def _add_document(document: object, source: Source, releases: dict, compiled: di
     elif isinstance(document.get("releases"), list):
         for release in document["releases"]:
             if isinstance(release, dict) and "ocid" in release:
-                releases.setdefault(release["ocid"], []).append((release, source))
+                releases.setdefault(release["ocid"], []).append((release, _packaged(source, document)))
     elif "ocid" in document and _is_versioned(document):
         rejected.append(_reject(source, "a versioned release: awards are read from releases or compiled releases"))
     elif "ocid" in document:
@@ -143,6 +139,11 @@ def _add_document(document: object, source: Source, releases: dict, compiled: di
             releases.setdefault(document["ocid"], []).append((document, source))
     else:
         rejected.append(_reject(source, "neither a release, a record nor a package (no ocid, releases or records)"))
+
+
+def _packaged(source: Source, package: dict) -> Source:
+    """The source with the OCDS version its package declares: none declared is 1.0, as the standard says."""
+    return replace(source, version=str(package.get("version") or "1.0"))
 
 
 def _add_record(record: dict, source: Source, releases: dict, compiled: dict, rejected: list) -> None:

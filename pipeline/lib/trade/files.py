@@ -57,16 +57,10 @@ def load(con, kind: str, path: str | None, allow_empty: bool = False) -> LoadSum
         raise TableFileError(f"{path}:1: the file is empty; expected the header {','.join(header)}")
     if tuple(c.strip() for c in first) != header:
         raise TableFileError(f"{path}:1: the header is {','.join(first)}; expected {','.join(header)}")
-    held = warehouse.table_rows(con, kind) if con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = $kind", {"kind": kind}).fetchone()[0] else 0
-    con.execute("BEGIN TRANSACTION")
-    try:
+    held = warehouse.held_rows(con, kind)
+    with warehouse.transaction(con):
         summary = _load(con, file, file.name, staging, table, quarantine)
         warehouse.refuse_emptying(f"{kind} (from {path})", held, summary.kept, allow_empty)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return summary
 
 
