@@ -1,7 +1,7 @@
 -- contract_quarantine: contract records that cannot be used, with the reason and the raw values.
 CREATE OR REPLACE TABLE contract_quarantine AS
-SELECT source_file, source_row, quarantine_reason,
-       contract_id, award_date, buyer_name, buyer_region_id, supplier_name, amount, currency, title
+SELECT source, source_file, source_row, quarantine_reason,
+       contract_id, award_date, buyer_name, buyer_region_id, supplier_name, amount, currency, title, notice_type
 FROM contract_staging
 WHERE quarantine_reason IS NOT NULL
 ORDER BY source_file, source_row;

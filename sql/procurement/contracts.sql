@@ -4,7 +4,8 @@
 --   is_public_security_ai: is_ai and a public-security buyer;
 --   buyer_sector: public_security, bank, hospital or education (the placebo sectors), from the buyer's name.
 -- Duplicates (one award published several times) are kept and marked; panels count originals only.
--- Buyer region: the file's buyer_region_id when it is a known region id; otherwise the region resolved
+-- Buyer region: the file's buyer_region_id when it is a known region id (buyer_region_source 'given', or how
+-- the reader found it: 'region column', 'title'); otherwise the region resolved
 -- from the buyer's name (buyer_resolutions, see pipeline/lib/geo/buyers.py); otherwise NULL, with the
 -- candidate regions when the name was ambiguous. buyer_region_given keeps what the file said.
 CREATE OR REPLACE TABLE contracts AS
@@ -32,8 +33,8 @@ SELECT
     nullif(trim(classified.buyer_name), '') AS buyer_name,
     coalesce(r.region_id, b.resolved_region_id) AS buyer_region_id,
     coalesce(r.level, b.resolved_level) AS buyer_region_level,
-    CASE WHEN r.region_id IS NOT NULL THEN 'given' WHEN b.resolved_region_id IS NOT NULL THEN 'buyer name' END
-        AS buyer_region_source,
+    CASE WHEN r.region_id IS NOT NULL THEN coalesce(classified.buyer_region_source, 'given')
+         WHEN b.resolved_region_id IS NOT NULL THEN 'buyer name' END AS buyer_region_source,
     CASE WHEN r.region_id IS NULL AND b.resolved_region_id IS NULL THEN nullif(b.candidates, '') END
         AS buyer_region_candidates,
     nullif(trim(classified.buyer_region_id), '') AS buyer_region_given,
@@ -56,6 +57,8 @@ SELECT
     public_security_buyer_rule,
     coalesce(public_security_buyer_rule, bank_rule, hospital_rule, education_rule) AS buyer_sector_rule,
     $taxonomy_version AS taxonomy_version,
+    notice_type,
+    source,
     source_file,
     source_row
 FROM classified

@@ -22,6 +22,29 @@ CONTRACT_COLUMNS = (
 )
 
 
+# What every reader (CSV, notices, OCDS) returns: the normalised fields as text, where each record came from,
+# and what the reader knew that the format does not carry. `source` names the entry of a several-source run;
+# `notice_type` is intention, tender or award where the publisher says; `buyer_region_source` says how the
+# reader found buyer_region_id (NULL when the file gave it as an id); `source_problem` is why the record
+# cannot be used as it stands (NULL when it can).
+READER_SCHEMA = {
+    "source": pl.String, "source_file": pl.String, "source_row": pl.Int64,
+    **{column: pl.String for column in CONTRACT_COLUMNS},
+    "notice_type": pl.String, "buyer_region_source": pl.String, "source_problem": pl.String,
+}
+
+
+def reader_frame(rows: pl.DataFrame | list[dict]) -> pl.DataFrame:
+    """Rows in READER_SCHEMA's order and types; columns a reader does not produce are NULL."""
+    if isinstance(rows, list):
+        if not rows:
+            return pl.DataFrame(schema=READER_SCHEMA)
+        rows = pl.DataFrame(rows, schema={c: t for c, t in READER_SCHEMA.items() if any(c in row for row in rows)})
+    frame = rows
+    return frame.select(
+        pl.col(c).cast(t) if c in frame.columns else pl.lit(None, t).alias(c) for c, t in READER_SCHEMA.items())
+
+
 class ContractFileError(ValueError):
     """A contracts file that cannot be read at all; the message names the file."""
 
@@ -38,10 +61,7 @@ def read_contract_rows(path: str | Path) -> pl.DataFrame:
     missing = [c for c in CONTRACT_COLUMNS if c not in frame.columns]
     if missing:
         raise ContractFileError(f"{path} line 1: header lacks column(s) {', '.join(missing)}")
-    return frame.select(
-        pl.lit(path.name).alias("source_file"), pl.col("source_row").cast(pl.Int64), *CONTRACT_COLUMNS,
-        pl.lit(None, pl.String).alias("source_problem"),
-    )
+    return reader_frame(frame.select(pl.lit(path.name).alias("source_file"), "source_row", *CONTRACT_COLUMNS))
 
 
 CATEGORIES = ("ai", "surveillance", "ai_firm", "public_security_buyer", "bank_buyer", "hospital_buyer",
@@ -94,7 +114,7 @@ def build_contracts(con, rows: pl.DataFrame, taxonomy: Taxonomy, known_currencie
                     allow_empty: bool = False) -> None:
     """Write contracts and contract_quarantine from the records of a contracts file (read_contract_rows), in one
     transaction; contracts the warehouse holds are not replaced by none (EmptyReplacementError) unless allow_empty."""
-    con.register("contract_rows", rows.to_arrow())
+    con.register("contract_rows", reader_frame(rows).to_arrow())
     con.register("buyer_resolutions", resolve_buyers(rows["buyer_name"].to_list()).to_arrow())
     try:
         with warehouse.transaction(con):

@@ -20,7 +20,7 @@ import polars as pl
 
 from pipeline.data import text
 from pipeline.lib.geo.buyers import resolve_buyer
-from pipeline.lib.procurement.contracts import CONTRACT_COLUMNS, ContractFileError
+from pipeline.lib.procurement.contracts import ContractFileError, reader_frame
 
 FIELDS = ("contract_id", "award_date", "buyer_name", "buyer_region", "supplier_name", "amount", "currency", "title")
 DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s.*)?$")
@@ -91,6 +91,7 @@ def read_notices(path: str | Path, mapping: dict[str, list[str]] | None = None) 
             if elsewhere:
                 problem = f"row looks shifted: no date under {columns['award_date']}, a date under {elsewhere[0]}"
         region = resolve_buyer(value("buyer_region")).region_id if value("buyer_region") else None
+        region_source = "region column" if region else None
         records.append({
             "source_file": path.name, "source_row": index,
             "contract_id": value("contract_id") or f"{path.stem}#{index}",
@@ -101,8 +102,7 @@ def read_notices(path: str | Path, mapping: dict[str, list[str]] | None = None) 
             "amount": _yuan(value("amount"), header_unit) or value("amount"),
             "currency": value("currency") or "CNY",
             "title": value("title"),
+            "buyer_region_source": region_source,
             "source_problem": problem,
         })
-    schema = {"source_file": pl.String, "source_row": pl.Int64, **{c: pl.String for c in CONTRACT_COLUMNS},
-              "source_problem": pl.String}
-    return pl.DataFrame(records, schema=schema)
+    return reader_frame(records)

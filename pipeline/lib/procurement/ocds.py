@@ -22,7 +22,7 @@ import ocdsmerge
 import polars as pl
 
 from pipeline.data import text as data_text
-from pipeline.lib.procurement.contracts import CONTRACT_COLUMNS, ContractFileError
+from pipeline.lib.procurement.contracts import ContractFileError, reader_frame
 
 # The standard's release schemas (Apache-2.0; README, Data provenance), by the minor version a package declares.
 SHIPPED_SCHEMAS = {"1.0": "ocds/release-schema-1.0.3.json", "1.1": "ocds/release-schema-1.1.5.json"}
@@ -204,6 +204,7 @@ def award_rows(release: dict, source: Source) -> list[dict]:
             "amount": None if value.get("amount") is None else str(value["amount"]),
             "currency": value.get("currency"),
             "title": award.get("title") or tender_title,
+            "notice_type": "award",
             "source_problem": None,
         })
     return rows
@@ -217,6 +218,4 @@ def read_ocds(path: str | Path, schema: str | None = None) -> pl.DataFrame:
     paths = sorted(path.rglob("*.json*")) if path.is_dir() else [path]
     compiled, rejected = compiled_releases(paths, schema)
     rows = [row for release, source in compiled for row in award_rows(release, source)] + rejected
-    schema_ = {"source_file": pl.String, "source_row": pl.Int64, **{c: pl.String for c in CONTRACT_COLUMNS},
-               "source_problem": pl.String}
-    return pl.DataFrame(rows, schema=schema_).sort("source_file", "source_row", "contract_id")
+    return reader_frame(rows).sort("source_file", "source_row", "contract_id")
