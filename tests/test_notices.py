@@ -1,6 +1,8 @@
 """Chinese procurement notices, as scraped to Excel, CSV or Parquet, into the normalised contracts."""
 
 import datetime
+import tomllib
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -234,3 +236,15 @@ def test_a_declared_encoding(tmp_path):
     # Undeclared, the header itself is not UTF-8: nothing in the file can be read.
     with pytest.raises(ContractFileError, match=r"^gbk.csv:1: no header row: .*; gbk.csv:1: byte 0xcf is not UTF-8"):
         read_notices(path)
+
+
+def test_the_readmes_mapping_example(tmp_path):
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    example = readme[readme.index("```toml\n[intention]") + len("```toml\n"):]
+    mapping = tomllib.loads(example[:example.index("```")])
+    path = tmp_path / "intentions.csv"
+    path.write_text("采购项目名称,采购单位,预算金额,预计采购时间,地市,区县\n"
+                    "人脸识别系统,山东省本级,12.5,2026-07-20,青岛市,市南区\n", encoding="utf-8")
+    row = read_notices(path, mapping).row(0, named=True)
+    assert (row["notice_type"], row["amount"], row["award_date"], row["buyer_region_id"], row["buyer_region_source"]) == (
+        "intention", "125000.00", "2026-07-01", "370200", "region column")
