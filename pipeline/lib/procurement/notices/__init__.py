@@ -49,6 +49,8 @@ def read_notices(path: str | Path, mapping: dict | None = None, encoding: str | 
             frames.append(_unreadable(name, str(err)))
     frames = [frame for frame in frames if frame is not None]
     if not frames:
+        if path.is_file():
+            raise ContractFileError(f"{path.name}: no records (the file is empty)")
         return reader_frame([])
     rows = pl.concat(frames, how="diagonal_relaxed")
     if path.is_file() and rows["source_row"].is_null().all():
@@ -76,81 +78,91 @@ def _sheet_records(sheet: Sheet, candidates) -> pl.DataFrame | None:
     return _records(sheet, header)
 
 
+def _cell(columns: list[str], position: int | None) -> pl.Expr:
+    """The cells of one column of a grid (NULL beyond its width)."""
+    if position is None or not 0 <= position < len(columns):
+        return pl.lit(None, pl.String)
+    return pl.col(columns[position])
+
+
 def _records(sheet: Sheet, header: Header) -> pl.DataFrame:
     """The sheet's rows below its header row, empty rows aside, with the fields of its layout and the faults
     found (source_problem); all in polars expressions over the whole sheet."""
     columns = sheet.grid.select(pl.col(CELLS)).columns
+    layout = header.layout
+
+    def cell(field: str) -> pl.Expr:
+        return _cell(columns, header.columns.get(field, (None,))[0])
+
     data = (sheet.grid.slice(header.index + 1)
             .with_columns(pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c).str.strip_chars()).alias(c)
                           for c in columns)
             .filter(pl.any_horizontal(pl.col(columns).is_not_null()) | pl.col("read_problem").is_not_null()))
-    layout = header.layout
+    date_table = cells.dates(data.select(cell("award_date")).to_series())  # dates repeat: each parsed once
+    award_date = cells.looked_up(cell("award_date"), date_table, "date")
+    precision = cells.looked_up(cell("award_date"), date_table, "precision")
+    if layout.fields["award_date"].precision == "month":  # a month-level column: every date is its month's first
+        award_date = award_date.str.slice(0, 8) + "01"
+        precision = pl.when(award_date.is_not_null()).then(pl.lit("month"))
+    unit = header.units.get("amount") or layout.fields["amount"].unit
+    data = data.with_columns(award_date.alias("award_date_value"), precision.alias("award_date_precision"),
+                             cells.amount(cell("amount"), unit).alias("yuan"))
+    # A repeated header or a shifted row has no date under the date column: only those rows are examined.
+    faults = _faults(data.filter(pl.col("award_date_value").is_null()), header, columns)
+    data = data.join(faults, on="source_row", how="left", maintain_order="left")
 
-    def cell(position: int | None) -> pl.Expr:
-        if position is None or position >= len(columns):
-            return pl.lit(None, pl.String)
-        return pl.col(f"c{position}")
-
-    def position(field: str) -> int | None:
-        return header.columns.get(field, (None,))[0]
-
-    def spec_unit(field: str) -> pl.Expr:
-        return pl.lit(header.units.get(field) or getattr(layout.fields.get(field), "unit", None), pl.String)
-
-    date_at, amount_at = position("award_date"), position("amount")
-    precision = layout.fields["award_date"].precision
-    award_date, date_precision = cells.date(cell(date_at), precision)
-    yuan = cells.amount(cell(amount_at), spec_unit("amount"))
-
-    # A page's header again: most mapped cells equal their column's header.
-    mapped = sorted({p for found in header.columns.values() for p in found})
-    same_as_header = pl.sum_horizontal(
-        [(normalised(cell(p)) == normalise(header.names[p])).fill_null(False) for p in mapped])
-    repeated = same_as_header >= max(2, (len(mapped) + 1) // 2)
-
-    # A row shifted by one column: no date under the date column, but a date and an amount one column over.
-    shifted = pl.lit(None, pl.String)
-    for offset, side in ((-1, "left"), (1, "right")):
-        if min(date_at, amount_at) + offset < 0:
-            continue
-        fits = (cells.date(cell(date_at + offset), "day")[0].is_not_null()
-                & cells.amount(cell(amount_at + offset), pl.lit(None, pl.String)).is_not_null())
-        reason = (f"row looks shifted one column to the {side}: the amount is under {header.name(amount_at + offset)}, "
-                  f"the date under {header.name(date_at + offset)}")
-        shifted = pl.when(award_date.is_null() & fits).then(pl.lit(reason)).otherwise(shifted)
-
-    date_name, amount_name = header.name(date_at), header.name(amount_at)
+    date_name, amount_name = header.name(header.columns["award_date"][0]), header.name(header.columns["amount"][0])
     problem = pl.coalesce(
         pl.col("read_problem"),
-        pl.when(repeated).then(pl.lit("repeated header row")),
-        shifted,
-        pl.when(cell(date_at).is_null()).then(pl.lit(f"no award_date: {date_name} is empty")),
-        pl.when(award_date.is_null()).then(pl.format(f"award_date '{{}}' under {date_name} is not a date",
-                                                      cell(date_at))),
-        pl.when(cell(amount_at).is_null()).then(pl.lit(f"no amount: {amount_name} is empty")),
-        pl.when(yuan.is_null()).then(pl.format(f"amount '{{}}' under {amount_name} is not an amount in 元 or 万元",
-                                               cell(amount_at))),
+        pl.col("fault"),
+        pl.when(cell("award_date").is_null()).then(pl.lit(f"no award_date: {date_name} is empty")),
+        pl.when(pl.col("award_date_value").is_null()).then(pl.concat_str(
+            pl.lit("award_date '"), cell("award_date"), pl.lit(f"' under {date_name} is not a date"))),
+        pl.when(cell("amount").is_null()).then(pl.lit(f"no amount: {amount_name} is empty")),
+        pl.when(pl.col("yuan").is_null()).then(pl.concat_str(
+            pl.lit("amount '"), cell("amount"), pl.lit(f"' under {amount_name} is not an amount in 元 or 万元"))),
     )
-    region_cells = [cell(p) for p in header.columns.get("buyer_region", ())]
+    region_cells = [_cell(columns, p) for p in header.columns.get("buyer_region", ())]
     region = (pl.concat_str(region_cells, separator=" ", ignore_nulls=True) if region_cells
               else pl.lit(None, pl.String))
     source_row = pl.col("source_row")
     return data.select(
         pl.lit(sheet.source_file).alias("source_file"),
         source_row,
-        pl.coalesce(cell(position("contract_id")), pl.format("{}:{}", pl.lit(sheet.source_file), source_row))
+        pl.coalesce(cell("contract_id"), pl.format("{}:{}", pl.lit(sheet.source_file), source_row))
         .alias("contract_id"),
-        pl.coalesce(award_date, cell(date_at)).alias("award_date"),
-        date_precision.alias("award_date_precision"),
-        cell(position("buyer_name")).alias("buyer_name"),
+        pl.coalesce("award_date_value", cell("award_date")).alias("award_date"),
+        "award_date_precision",
+        cell("buyer_name").alias("buyer_name"),
         pl.when(region != "").then(region).alias("region"),
-        cell(position("supplier_name")).alias("supplier_name"),
-        pl.coalesce(yuan, cell(amount_at)).alias("amount"),
-        pl.coalesce(cell(position("currency")), pl.lit("CNY")).alias("currency"),
-        cell(position("title")).alias("title"),
+        cell("supplier_name").alias("supplier_name"),
+        pl.coalesce("yuan", cell("amount")).alias("amount"),
+        pl.coalesce(cell("currency"), pl.lit("CNY")).alias("currency"),
+        cell("title").alias("title"),
         pl.lit(layout.notice_type, pl.String).alias("notice_type"),
         problem.alias("source_problem"),
     )
+
+
+def _faults(suspects: pl.DataFrame, header: Header, columns: list[str]) -> pl.DataFrame:
+    """source_row and fault for rows without a date: a page's header again (more than half of the mapped
+    cells equal their column's header), or a row shifted by one column (a date and an amount one column over)."""
+    mapped = sorted({p for found in header.columns.values() for p in found})
+    same_as_header = pl.sum_horizontal(
+        [(normalised(_cell(columns, p)) == normalise(header.names[p])).fill_null(False) for p in mapped])
+    fault = pl.when(same_as_header >= max(2, len(mapped) // 2 + 1)).then(pl.lit("repeated header row"))
+    date_at, amount_at = header.columns["award_date"][0], header.columns["amount"][0]
+    near = [_cell(columns, date_at + offset) for offset in (-1, 1)]
+    date_table = cells.dates(suspects.select(pl.concat_list(near).explode()).to_series())
+    for offset, side in ((1, "right"), (-1, "left")):
+        if min(date_at, amount_at) + offset < 0:
+            continue
+        fits = (cells.looked_up(_cell(columns, date_at + offset), date_table, "date").is_not_null()
+                & cells.amount(_cell(columns, amount_at + offset), None).is_not_null())
+        reason = (f"row looks shifted one column to the {side}: the amount is under {header.name(amount_at + offset)}, "
+                  f"the date under {header.name(date_at + offset)}")
+        fault = fault.when(fits).then(pl.lit(reason))
+    return suspects.select("source_row", fault.alias("fault"))
 
 
 def _with_regions(rows: pl.DataFrame) -> pl.DataFrame:

@@ -1,4 +1,4 @@
-"""Amounts and dates of notice cells, as polars expressions over a column of text.
+"""Amounts and dates of notice cells, in polars expressions (dates, which repeat, parsed once per distinct cell).
 
 Cells are NFKC-normalised first, so full-width digits and signs (１２３．５, ￥, ，) read as their ASCII forms.
 """
@@ -26,20 +26,20 @@ def _text(cell: pl.Expr) -> pl.Expr:
     return cell.str.normalize("NFKC").str.replace_all(r"\s+", "")
 
 
-def amount(cell: pl.Expr, unit: pl.Expr) -> pl.Expr:
+def amount(cell: pl.Expr, unit: str | None) -> pl.Expr:
     """The amount in yuan with two decimals (text, exact: 125.5万元 is 1255000.00), or NULL when the cell is not
-    an amount. `unit` is the unit when the value names none (元 or 万元)."""
+    an amount. `unit` is the unit when the value names none (元 or 万元; None is 元)."""
     text = _text(cell)
     number = text.str.extract(AMOUNT, 1).str.replace_all(",", "").cast(pl.Decimal(38, SCALE), strict=False)
-    unit = pl.coalesce(text.str.extract(AMOUNT, 2), unit)
-    factor = pl.when(unit.is_in(["万元", "万"])).then(10_000).otherwise(1)
+    found_unit = pl.coalesce(text.str.extract(AMOUNT, 2), pl.lit(unit, pl.String))
+    factor = pl.when(found_unit.is_in(["万元", "万"])).then(10_000).otherwise(1)
     return (number * factor).round(2).cast(pl.Decimal(38, 2)).cast(pl.String)
 
 
-def date(cell: pl.Expr, precision: str) -> tuple[pl.Expr, pl.Expr]:
-    """(YYYY-MM-DD, 'day' or 'month') for a cell that is a date, else (NULL, NULL). A month (2026年07月) is its
-    first day with precision 'month'; so is every date of a column declared month-level."""
-    text = _text(cell)
+def dates(values: pl.Series) -> pl.DataFrame:
+    """For each distinct cell: text (the cell), date (YYYY-MM-DD) and precision ('day' or 'month'), both NULL
+    when the cell is not a date. A month (2026年07月) is its first day, with precision 'month'."""
+    text = _text(pl.col("text"))
     serial = text.str.extract(SERIAL, 1).cast(pl.Int32, strict=False)
     serial_date = pl.when(serial.is_between(*SERIAL_RANGE)).then(
         pl.lit("1899-12-30").str.to_date() + pl.duration(days=serial))
@@ -51,9 +51,16 @@ def date(cell: pl.Expr, precision: str) -> tuple[pl.Expr, pl.Expr]:
 
     day_date = pl.coalesce(ymd(DAY), ymd(COMPACT_DAY), serial_date)
     month_date = ymd(MONTH, pl.lit("01"))
-    if precision == "month":
-        day_date = day_date.dt.truncate("1mo")
-    value = pl.coalesce(day_date, month_date)
-    found_precision = (pl.when(day_date.is_not_null()).then(pl.lit(precision))
-                       .when(month_date.is_not_null()).then(pl.lit("month")))
-    return value.dt.to_string("%Y-%m-%d"), found_precision
+    return _distinct(values).with_columns(
+        date=pl.coalesce(day_date, month_date).dt.to_string("%Y-%m-%d"),
+        precision=pl.when(day_date.is_not_null()).then(pl.lit("day"))
+        .when(month_date.is_not_null()).then(pl.lit("month")))
+
+
+def looked_up(cell: pl.Expr, table: pl.DataFrame, column: str) -> pl.Expr:
+    """The value of `column` that `table` (of dates) gives for each cell."""
+    return cell.replace_strict(table["text"], table[column], default=None, return_dtype=pl.String)
+
+
+def _distinct(values: pl.Series) -> pl.DataFrame:
+    return values.drop_nulls().unique().sort().to_frame("text")

@@ -77,7 +77,7 @@ def default_layouts() -> list[Layout]:
 
 def layouts(mapping: dict) -> list[Layout]:
     """The layouts a mapping declares: tables of layouts, or one layout written flat (field = [headers])."""
-    if not all(isinstance(value, dict) for value in mapping.values()):
+    if any(key in FIELDS for key in mapping):
         mapping = {"mapping": mapping}
     return [_layout(name, table) for name, table in mapping.items()]
 
