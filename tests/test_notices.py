@@ -102,6 +102,9 @@ def test_amount_units_in_values_and_headers_and_a_missing_column(tmp_path):
     with pytest.raises(ContractFileError, match=r"^bad.csv:1: no header row: no column for award_date, buyer_name, "
                                                 r"amount, title \(headers: 名称, 日期\)$"):
         read_notices(bad)
+    (tmp_path / "empty.csv").write_bytes(b"")
+    with pytest.raises(ContractFileError, match=r"^empty.csv: no records \(the file is empty\)$"):
+        read_notices(tmp_path / "empty.csv")
 
 
 def test_a_parquet_table_with_a_users_mapping(tmp_path):

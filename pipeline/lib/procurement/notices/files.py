@@ -108,16 +108,18 @@ def _csv(data: bytes, name: str, encoding: str | None) -> Sheet:
     if b"\x00" in data[:4096]:
         raise Unreadable(f"{name}: binary content, not a CSV, Excel or Parquet file")
     text, bad_lines = decode_csv(data, name, encoding)
-    # Rows may be ragged (a cell split in two makes one longer): read as wide as the widest record, by starting
-    # with a padding record of that width, so that no cell is cut off.
-    width = max(map(len, csv.reader(io.StringIO(text))), default=0)
-    if width == 0:
-        return Sheet(name, None)
-    padded = ",".join(['""'] * width) + "\n" + text
     try:
-        frame = pl.read_csv(io.BytesIO(padded.encode("utf-8")), has_header=False, infer_schema=False).slice(1)
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as err:
-        raise Unreadable(f"{name}: not a readable CSV file ({_first_line(err)})") from None
+        frame = _read_csv(text)
+    except pl.exceptions.ComputeError:
+        # A record longer than the first (a cell split in two): read as wide as the widest record, by starting
+        # with a padding record of that width, so that no cell is cut off.
+        width = max(map(len, csv.reader(io.StringIO(text))), default=0)
+        try:
+            frame = _read_csv(",".join(['""'] * width) + "\n" + text).slice(1)
+        except pl.exceptions.ComputeError as err:
+            raise Unreadable(f"{name}: not a readable CSV file ({_first_line(err)})") from None
+    if frame is None:
+        return Sheet(name, None)
     # A record starts on the line after the previous one ends; a quoted cell may hold line breaks.
     lines = 1 + pl.sum_horizontal(pl.all().str.count_matches("\n").fill_null(0))
     grid = _grid(frame, lines.cum_sum() - lines + 1)
@@ -130,6 +132,14 @@ def _csv(data: bytes, name: str, encoding: str | None) -> Sheet:
         grid = (grid.drop("read_problem").join(first_bad, on="source_row", how="left", maintain_order="left")
                 .rename({"problem": "read_problem"}))
     return Sheet(name, grid)
+
+
+def _read_csv(text: str) -> pl.DataFrame | None:
+    """Every record as text cells, as wide as the first; None for a file without any."""
+    try:
+        return pl.read_csv(io.BytesIO(text.encode("utf-8")), has_header=False, infer_schema=False)
+    except pl.exceptions.NoDataError:
+        return None
 
 
 def _first_line(err: Exception) -> str:
