@@ -114,6 +114,8 @@ def test_a_parquet_table_with_a_users_mapping(tmp_path):
     mapping = {"contract_id": ["ref"], "award_date": ["signed"], "buyer_name": ["agency"], "supplier_name": ["vendor"],
                "amount": ["value"], "currency": ["ccy"], "title": ["subject"]}
     row = read_notices(path, mapping).row(0, named=True)
+    with pytest.raises(ContractFileError, match=r"^column mapping, layout mapping: amount unit '万' is not one of"):
+        read_notices(path, {**mapping, "amount": {"headers": ["value"], "unit": "万"}})
     assert (row["source_row"], row["contract_id"], row["award_date"], row["amount"], row["currency"]) == (
         1, "A1", "2021-03-04", "1250.50", "USD")
 

@@ -19,7 +19,17 @@ from pipeline.lib.geo.buyers import resolve_buyers
 from pipeline.lib.procurement.contracts import ContractFileError, reader_frame
 from pipeline.lib.procurement.notices import cells
 from pipeline.lib.procurement.notices.files import Sheet, Unreadable, sheets
-from pipeline.lib.procurement.notices.layouts import CELLS, HEADER_SEARCH_ROWS, Header, NoHeader, default_layouts, find_header, layouts, normalise, normalised
+from pipeline.lib.procurement.notices.layouts import (
+    CELLS,
+    HEADER_SEARCH_ROWS,
+    Header,
+    NoHeader,
+    default_layouts,
+    find_header,
+    layouts,
+    normalise,
+    normalised,
+)
 
 # Where the buyer's region is looked for, in order of trust (buyer_region_source names the one used).
 REGION_SOURCES = (("region", "region column"), ("buyer_name", "buyer name"), ("title", "title"))
@@ -175,7 +185,8 @@ def _with_regions(rows: pl.DataFrame) -> pl.DataFrame:
     for column, _ in REGION_SOURCES:
         values = rows[column]
         if column == "title":  # titles are nearly unique: resolve only those still without a prefecture
-            values = rows.filter(~pl.any_horizontal((pl.col(f"{c}_level") == "prefecture").fill_null(False) for c in found))[column]
+            placed = pl.any_horizontal((pl.col(f"{c}_level") == "prefecture").fill_null(False) for c in found)
+            values = rows.filter(~placed)[column]
         resolved = resolve_buyers(values.drop_nulls().unique().to_list()).select(
             pl.col("buyer_name").alias(column), pl.col("resolved_region_id").alias(f"{column}_id"),
             pl.col("resolved_level").alias(f"{column}_level"))

@@ -50,7 +50,8 @@ def sheets(path: Path, name: str, encoding: str | None) -> list[Sheet]:
 
 def _grid(frame: pl.DataFrame, source_row: pl.Expr) -> pl.DataFrame:
     frame = frame.select(pl.col(c).cast(pl.String).alias(f"c{i}") for i, c in enumerate(frame.columns))
-    return frame.with_columns(source_row.cast(pl.Int64).alias("source_row"), pl.lit(None, pl.String).alias("read_problem"))
+    return frame.with_columns(source_row.cast(pl.Int64).alias("source_row"),
+                              pl.lit(None, pl.String).alias("read_problem"))
 
 
 def _workbook(data: bytes, name: str) -> list[Sheet]:

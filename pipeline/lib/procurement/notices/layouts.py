@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from pipeline.data import text
+from pipeline.lib.procurement.contracts import ContractFileError
 
 FIELDS = ("contract_id", "award_date", "buyer_name", "buyer_region", "supplier_name", "amount", "currency", "title")
 REQUIRED = ("award_date", "buyer_name", "amount", "title")
@@ -87,14 +88,15 @@ def _layout(name: str, table: dict) -> Layout:
     for field, spec in table.items():
         if field == "notice_type":
             continue
-        if field not in FIELDS:
-            raise ValueError(f"layout {name}: unknown field {field!r} (fields: {', '.join(FIELDS)})")
         spec = spec if isinstance(spec, dict) else {"headers": spec}
         unit, precision = spec.get("unit"), spec.get("precision", "day")
-        if unit not in (None, *UNITS):
-            raise ValueError(f"layout {name}: {field} unit {unit!r} is not one of {', '.join(UNITS)}")
-        if precision not in PRECISIONS:
-            raise ValueError(f"layout {name}: {field} precision {precision!r} is not one of {', '.join(PRECISIONS)}")
+        problem = (f"unknown field {field!r} (fields: {', '.join(FIELDS)})" if field not in FIELDS
+                   else f"{field} lists no headers" if not spec.get("headers")
+                   else f"{field} unit {unit!r} is not one of {', '.join(UNITS)}" if unit not in (None, *UNITS)
+                   else f"{field} precision {precision!r} is not one of {', '.join(PRECISIONS)}"
+                   if precision not in PRECISIONS else None)
+        if problem:
+            raise ContractFileError(f"column mapping, layout {name}: {problem}")
         fields[field] = Field(tuple(header_key(h)[0] for h in spec["headers"]), unit, precision)
     return Layout(name, table.get("notice_type"), fields)
 
