@@ -97,6 +97,11 @@ def test_amount_units_in_values_and_headers_and_a_missing_column(tmp_path):
     intentions.write_text("采购项目名称,采购单位,预算金额（元）,预计采购时间\nA,广州市公安局,800,2026年07月\n", encoding="utf-8")
     assert read_notices(intentions).select("amount", "award_date", "notice_type").row(0) == (
         "800.00", "2026-07-01", "intention")
+    tenders = tmp_path / "t.csv"
+    tenders.write_text("项目编号,项目名称,采购人,预算金额,公告日期\nT-1,网络设备,广州市公安局,50000,2020-02-03\n",
+                       encoding="utf-8")
+    assert read_notices(tenders).select("contract_id", "amount", "supplier_name", "notice_type").row(0) == (
+        "T-1", "50000.00", None, "tender")
     bad = tmp_path / "bad.csv"
     bad.write_text("名称,日期\nA,2020-01-01\n", encoding="utf-8")
     with pytest.raises(ContractFileError, match=r"^bad.csv:1: no header row: no column for award_date, buyer_name, "
@@ -125,7 +130,8 @@ INTENTIONS = [
     [1, "视频监控系统升级改造", "人脸识别摄像机200台", 125.5, "2026年07月", "山东省本级", "济南市"],
     [2, "办公设备采购", "计算机50台", "１２３．５", "2026年8月", "山东省公安厅", "青岛"],
     [3, "烟台市智慧交通平台建设", "平台软件", "80", "2026-09", "山东省交通运输厅", None],
-    ["序号", "采购项目名称", "采购需求概况", "预算金额", "预计采购时间", "采购单位", "地市"],  # the next page
+    ["2026年山东省政府采购意向公开"],  # the next page: its title and header again
+    ["序号", "采购项目名称", "采购需求概况", "预算金额", "预计采购时间", "采购单位", "地市"],
     [4, "指挥中心大屏", "显示屏", 30, datetime.datetime(2026, 10, 15), "济南市公安局", "济南市"],
     # 采购需求概况 split in two cells: everything after it one column to the right.
     [5, "人像识别系统", "软件", "硬件", 60, "2026年11月", "山东省本级", "潍坊市"],
@@ -167,7 +173,7 @@ def test_a_scraped_workbook_of_intentions_and_awards(tmp_path):
     # An Excel workbook kept as a backup copy: read as a workbook by its content, not its name.
     path = _scraped_workbook(tmp_path / "shandong.xlsx.bak")
     rows = read_notices(path)
-    assert rows.height == 14  # 8 intention rows, 5 award rows, the notes sheet
+    assert rows.height == 15  # 9 intention rows, 5 award rows, the notes sheet
     con = duckdb.connect()
     _regions(con, "370000", "370100", "370200", "370300", "370600", "370700")
     build_contracts(con, rows, default_taxonomy())
@@ -184,8 +190,8 @@ def test_a_scraped_workbook_of_intentions_and_awards(tmp_path):
         (intention, 3, f"{intention}:3", "intention", "2026-07-01", "1255000.00", "山东省本级", "370100", "region column"),
         (intention, 4, f"{intention}:4", "intention", "2026-08-01", "1235000.00", "山东省公安厅", "370200", "region column"),
         (intention, 5, f"{intention}:5", "intention", "2026-09-01", "800000.00", "山东省交通运输厅", "370600", "title"),
-        (intention, 7, f"{intention}:7", "intention", "2026-10-01", "300000.00", "济南市公安局", "370100", "region column"),
-        (intention, 10, f"{intention}:10", "intention", "2026-12-01", "500000.00", "山东省教育厅", "370300",
+        (intention, 8, f"{intention}:8", "intention", "2026-10-01", "300000.00", "济南市公安局", "370100", "region column"),
+        (intention, 11, f"{intention}:11", "intention", "2026-12-01", "500000.00", "山东省教育厅", "370300",
          "region column"),
     ]
     quarantined = con.execute("SELECT source_file, source_row, quarantine_reason FROM contract_quarantine "
@@ -195,10 +201,11 @@ def test_a_scraped_workbook_of_intentions_and_awards(tmp_path):
         (award, 6, "award_date '2019-02-30' under 公告日期 is not a date"),
         ("shandong.xlsx.bak#说明", None, "shandong.xlsx.bak#说明:1: no header row: no column for award_date, "
                                         "buyer_name, amount, title (headers: 数据来源：山东省政府采购网)"),
-        (intention, 6, "repeated header row"),
-        (intention, 8, "row looks shifted one column to the right: the amount is under 预计采购时间, "
+        (intention, 6, "repeated title row"),
+        (intention, 7, "repeated header row"),
+        (intention, 9, "row looks shifted one column to the right: the amount is under 预计采购时间, "
                        "the date under 采购单位"),
-        (intention, 9, "amount '面议' under 预算金额 is not an amount in 元 or 万元"),
+        (intention, 10, "amount '面议' under 预算金额 is not an amount in 元 or 万元"),
     ]
 
 
@@ -214,7 +221,7 @@ def test_a_directory_of_notice_files(tmp_path):
     (tmp_path / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
     rows = read_notices(tmp_path)
     counts = dict(rows.group_by("source_file").len().iter_rows())
-    assert counts == {"2019/guangzhou.csv": 3, "broken.xlsx": 1, "shandong.xlsx#采购意向": 8,
+    assert counts == {"2019/guangzhou.csv": 3, "broken.xlsx": 1, "shandong.xlsx#采购意向": 9,
                       "shandong.xlsx#中标公告": 5, "shandong.xlsx#说明": 1}
     csv = rows.filter(pl.col("source_file") == "2019/guangzhou.csv")
     assert csv.select("source_row", "amount", "source_problem").rows() == [
@@ -229,7 +236,7 @@ def test_a_directory_of_notice_files(tmp_path):
     _regions(con, "370000", "370100", "370200", "370300", "370600", "370700", "440100")
     build_contracts(con, rows, default_taxonomy())
     assert con.execute("SELECT count(*) FROM contracts").fetchone() == (10,)
-    assert con.execute("SELECT count(*) FROM contract_quarantine").fetchone() == (8,)
+    assert con.execute("SELECT count(*) FROM contract_quarantine").fetchone() == (9,)
 
 
 def test_a_declared_encoding(tmp_path):

@@ -117,8 +117,11 @@ def _records(sheet: Sheet, header: Header) -> pl.DataFrame:
     unit = header.units.get("amount") or layout.fields["amount"].unit
     data = data.with_columns(award_date.alias("award_date_value"), precision.alias("award_date_precision"),
                              cells.amount(cell("amount"), unit).alias("yuan"))
-    # A repeated header or a shifted row has no date under the date column: only those rows are examined.
-    faults = _faults(data.filter(pl.col("award_date_value").is_null()), header, columns)
+    # A repeated header, a repeated title or a shifted row has no date under the date column: only those rows
+    # are examined.
+    titles = (sheet.grid.slice(0, header.index).select(pl.concat_list(columns).explode().str.strip_chars())
+              .to_series().drop_nulls().unique().to_list())
+    faults = _faults(data.filter(pl.col("award_date_value").is_null()), header, columns, titles)
     data = data.join(faults, on="source_row", how="left", maintain_order="left")
 
     date_name, amount_name = header.name(header.columns["award_date"][0]), header.name(header.columns["amount"][0])
@@ -154,13 +157,17 @@ def _records(sheet: Sheet, header: Header) -> pl.DataFrame:
     )
 
 
-def _faults(suspects: pl.DataFrame, header: Header, columns: list[str]) -> pl.DataFrame:
+def _faults(suspects: pl.DataFrame, header: Header, columns: list[str], titles: list[str]) -> pl.DataFrame:
     """source_row and fault for rows without a date: a page's header again (more than half of the mapped
-    cells equal their column's header), or a row shifted by one column (a date and an amount one column over)."""
+    cells equal their column's header), a page's title again (every cell is one of the `titles` above the
+    header), or a row shifted by one column (a date and an amount one column over)."""
     mapped = sorted({p for found in header.columns.values() for p in found})
     same_as_header = pl.sum_horizontal(
         [(normalised(_cell(columns, p)) == normalise(header.names[p])).fill_null(False) for p in mapped])
     fault = pl.when(same_as_header >= max(2, len(mapped) // 2 + 1)).then(pl.lit("repeated header row"))
+    if titles:
+        title_only = pl.all_horizontal(pl.col(c).is_null() | pl.col(c).is_in(titles) for c in columns)
+        fault = fault.when(title_only).then(pl.lit("repeated title row"))
     date_at, amount_at = header.columns["award_date"][0], header.columns["amount"][0]
     near = [_cell(columns, date_at + offset) for offset in (-1, 1)]
     date_table = cells.dates(suspects.select(pl.concat_list(near).explode()).to_series())
