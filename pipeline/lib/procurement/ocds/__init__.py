@@ -20,7 +20,7 @@ from pipeline.lib.procurement.ocds.documents import read_documents
 
 __all__ = ["Rejection", "Source", "award_rows", "compiled_releases", "read_documents", "read_ocds"]
 
-ROWS_PER_FRAME = 50_000
+ROWS_PER_FRAME = 10_000
 
 
 def read_ocds(path: str | Path, schema: str | None = None) -> pl.DataFrame:
