@@ -275,3 +275,19 @@ def test_a_utf16_file_that_is_not_json_names_its_line(tmp_path):
     bad.write_text('{"releases": [\n {"ocid": "x"},\n {"ocid": "y"} "z"\n]}\n', encoding="utf-16")
     with pytest.raises(ContractFileError, match=r"bad.json line 3: not JSON \(parse error"):
         list(read_documents(bad))
+
+
+def test_records_with_embedded_releases_compile_under_the_records_ocid(tmp_path):
+    tender, award, contract = (_releases(1)[i] for i in range(3))
+    served_alone = tmp_path / "a-record.json"
+    served_alone.write_text(json.dumps({"releases": [tender, award], "ocid": "ocds-x-00000"}))
+    packaged = tmp_path / "b-record-package.json"
+    packaged.write_text(json.dumps({"version": "1.1", "records": [
+        {"ocid": "ocds-x-00001", "releases": [{**award, "ocid": "ocds-x-00001"}, {**contract, "ocid": "ocds-x-00001"}]},
+        {"ocid": "ocds-x-00002", "releases": [{"url": "https://example.org/r.json", "date": "2021-01-01"}]}]}))
+    rows = read_ocds(tmp_path)
+    assert rows.select("source_file", "contract_id", "award_date", "title", "source_problem").rows() == [
+        ("a-record.json", "ocds-x-00000/a", "2021-02-01", "Lot 0 — übung", None),
+        ("b-record-package.json", "", None, None, "record ocds-x-00002 has neither a compiledRelease nor embedded "
+                                                  "releases"),
+        ("b-record-package.json", "ocds-x-00001/a", "2021-03-04", None, None)]
