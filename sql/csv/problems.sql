@@ -1,12 +1,12 @@
 -- csv_problems (temporary): one row per record csv/read left out, with its record number (the header not
 -- counted), its line (DuckDB's count: the header is line 1, a record is one line) and what is wrong with it,
 -- e.g. "line 9: 10 fields where the header has 8". Where a record has several faults, the first in the line.
--- The offending byte is read from the file itself ($path, the file DuckDB read), as DuckDB shows it as '?'.
+-- The offending byte is read from the file itself (csv_bytes), as DuckDB shows it as '?'.
 CREATE OR REPLACE TEMP TABLE csv_problems AS
 WITH faults AS (
     SELECT line, error_type, min(byte_position) AS byte_position, any_value(line_byte_position) AS line_start,
-           min(regexp_extract(error_message, 'Found: ([0-9]+)', 1)::INTEGER) AS fewest_fields,
-           max(regexp_extract(error_message, 'Found: ([0-9]+)', 1)::INTEGER) AS most_fields,
+           min(TRY_CAST(regexp_extract(error_message, 'Found: ([0-9]+)', 1) AS INTEGER)) AS fewest_fields,
+           max(TRY_CAST(regexp_extract(error_message, 'Found: ([0-9]+)', 1) AS INTEGER)) AS most_fields,
            any_value(regexp_extract(error_message, 'Expected Number of Columns: ([0-9]+)', 1)) AS header_fields,
            any_value(split_part(error_message, chr(10), 1)) AS message
     FROM csv_reject_errors
@@ -14,10 +14,6 @@ WITH faults AS (
 ),
 first_fault AS (
     SELECT * FROM faults QUALIFY row_number() OVER (PARTITION BY line ORDER BY byte_position, error_type) = 1
-),
-file AS (
-    -- Only the encoding faults need the file's bytes.
-    SELECT content FROM read_blob($path) WHERE EXISTS (SELECT 1 FROM faults WHERE error_type = 'INVALID ENCODING')
 )
 SELECT line - 1 AS record, line,
        'line ' || line || ': ' || CASE error_type
@@ -28,5 +24,5 @@ SELECT line - 1 AS record, line,
                || (length(decode(content[line_start:byte_position - 1])) + 1) || ' is not ' || $encoding || $hint
            ELSE message
        END AS problem
-FROM first_fault LEFT JOIN file ON true
+FROM first_fault LEFT JOIN csv_bytes ON true
 ORDER BY line;

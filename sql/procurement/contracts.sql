@@ -31,7 +31,7 @@ buyers AS (
 ),
 suppliers AS (
     SELECT supplier_name, taxonomy_rule(supplier_name, $ai_firm_patterns, $ai_firm_exclusions) AS ai_firm_rule
-    FROM (SELECT DISTINCT supplier_name FROM contract_rows WHERE supplier_name IS NOT NULL)
+    FROM (SELECT DISTINCT supplier_name FROM contract_staging WHERE supplier_name IS NOT NULL)
 ),
 normalised AS (
 SELECT

@@ -165,6 +165,7 @@ def classify_contract_rows(con, taxonomy: Taxonomy, known_currencies=KNOWN_CURRE
             before = warehouse.held_rows(con, "contracts")
             sql.run(con, "procurement/known_currencies", {"known_currencies": list(known_currencies)})
             sql.run(con, "procurement/contract_staging")
+            con.execute("DROP TABLE contract_rows")  # all of it is in contract_staging now: its memory back
             sql.run(con, "procurement/taxonomy_rule_macro")
             sql.run(con, "procurement/contract_duplicates")
             sql.run(con, "procurement/contracts", taxonomy.sql_params())

@@ -39,9 +39,14 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None =
             sql.run(con, "csv/read", {"path": str(readable)})
         except duckdb.Error as err:
             raise CsvFileError(f"{path}: not a readable CSV file ({_first_line(err)})") from None
+        undecodable = con.execute(
+            "SELECT count(*) FROM csv_reject_errors WHERE error_type = 'INVALID ENCODING'").fetchone()[0]
+        if undecodable:
+            sql.run(con, "csv/bytes", {"path": str(readable)})
+        else:
+            sql.run(con, "csv/no_bytes")
         label = "UTF-8" if codec == "utf-8" else codec.upper()
-        sql.run(con, "csv/problems", {"path": str(readable), "encoding": label,
-                                      "hint": UTF8_HINT if codec == "utf-8" else ""})
+        sql.run(con, "csv/problems", {"encoding": label, "hint": UTF8_HINT if codec == "utf-8" else ""})
     left_out = con.execute("SELECT count(*) FROM csv_problems").fetchone()[0]
     sql.run(con, "csv/records" if left_out else "csv/records_all_read")
     return [row[0] for row in con.execute("DESCRIBE csv_read").fetchall()]
