@@ -51,6 +51,16 @@ SELECT
     nullif(trim(classified.supplier_name), '') AS supplier_name,
     amount_value AS amount,
     currency_value AS currency,
+    -- Converted only when asked for ($convert_to, with the rates in currency_rates): the day's rate, else the
+    -- year's; the amount itself when it is in the target currency already.
+    CASE WHEN currency_value = $convert_to THEN amount_value
+         ELSE round(amount_value * coalesce(day_rate.rate, year_rate.rate), 2)::DECIMAL(18, 2) END AS amount_converted,
+    CASE WHEN currency_value = $convert_to OR coalesce(day_rate.rate, year_rate.rate) IS NOT NULL
+         THEN $convert_to END AS converted_currency,
+    CASE WHEN $convert_to IS NOT NULL AND currency_value <> $convert_to AND day_rate.rate IS NULL
+              AND year_rate.rate IS NULL
+         THEN 'no rate for ' || currency_value || ' on ' || award_date_value || ' or in ' || year(award_date_value)
+    END AS conversion_problem,
     nullif(trim(title), '') AS title,
     coalesce(title_ai_rule, 'supplier: ' || s.ai_firm_rule) IS NOT NULL AS is_ai,
     surveillance_rule IS NOT NULL AS is_surveillance,
@@ -77,6 +87,10 @@ FROM classified
 LEFT JOIN regions AS r ON r.region_id = trim(classified.buyer_region_id)
 LEFT JOIN buyers AS b ON b.buyer_name = classified.buyer_name
 LEFT JOIN suppliers AS s ON s.supplier_name = classified.supplier_name
+LEFT JOIN currency_rates AS day_rate
+    ON day_rate.currency = currency_value AND day_rate.day = award_date_value
+LEFT JOIN currency_rates AS year_rate
+    ON year_rate.currency = currency_value AND year_rate.year = year(award_date_value)
 ),
 duplicates AS (SELECT * FROM contract_duplicates)
 SELECT n.* EXCLUDE (record_order),

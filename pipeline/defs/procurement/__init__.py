@@ -10,6 +10,7 @@ from pipeline.lib.procurement.contracts import (
     create_contract_rows,
     default_taxonomy,
 )
+from pipeline.lib.procurement.currency import CurrencyRatesError
 from pipeline.lib.procurement.sources import (
     FORMATS,
     ContractSource,
@@ -32,6 +33,8 @@ class ProcurementConfig(dg.Config):
     mapping_path: str | None = None  # a TOML column mapping for cn_notices; default pipeline/data/cn_notice_columns.toml
     encoding: str | None = None  # the file's encoding (normalised, cn_notices), e.g. gbk or gb18030; default UTF-8
     ocds_release_schema: str | None = None  # another release-schema.json; default: the shipped 1.0.3 or 1.1.5
+    currency_rates_path: str | None = None  # a CSV of rates (currency, period, rate) to convert amounts with
+    convert_to: str | None = None  # the currency those rates convert to, e.g. USD; unset: nothing is converted
     allow_empty: bool = False  # let a file without usable contracts replace the contracts the warehouse holds
 
 
@@ -80,9 +83,12 @@ def procurement(context: dg.AssetExecutionContext, config: ProcurementConfig, wa
         read_by_source = dict(con.execute(
             "SELECT coalesce(source, ''), count(*) FROM contract_rows GROUP BY ALL ORDER BY ALL").fetchall())
         try:
-            classify_contract_rows(con, taxonomy, allow_empty=config.allow_empty)
+            classify_contract_rows(con, taxonomy, allow_empty=config.allow_empty,
+                                   rates_path=config.currency_rates_path, convert_to=config.convert_to)
         except EmptyReplacementError as err:
             raise dg.Failure(f"{contracts_file.path}: {err}") from None
+        except CurrencyRatesError as err:
+            raise dg.Failure(str(err)) from None
         accounted = con.execute(
             "SELECT coalesce(source, '') AS source, count(*) FILTER (WHERE kept) AS kept, "
             "count(*) FILTER (WHERE NOT kept) AS quarantined FROM (SELECT source, true AS kept FROM contracts "
@@ -100,7 +106,8 @@ def procurement(context: dg.AssetExecutionContext, config: ProcurementConfig, wa
         flags = con.execute(
             "SELECT count(*) FILTER (WHERE is_ai), count(*) FILTER (WHERE is_public_security_buyer), "
             "count(*) FILTER (WHERE is_public_security_ai), count(*) FILTER (WHERE buyer_region_id IS NULL), "
-            "count(*) FILTER (WHERE is_duplicate), count(*) FILTER (WHERE award_date_implausible) FROM contracts"
+            "count(*) FILTER (WHERE is_duplicate), count(*) FILTER (WHERE award_date_implausible), "
+            "count(amount_converted), count(conversion_problem) FROM contracts"
         ).fetchone()
         region_sources = dict(con.execute(
             "SELECT coalesce(buyer_region_source, 'unresolved'), count(*) FROM contracts GROUP BY ALL").fetchall())
@@ -119,7 +126,7 @@ def procurement(context: dg.AssetExecutionContext, config: ProcurementConfig, wa
         **contracts_meta, "source": contracts_file.path, "taxonomy_version": taxonomy.version,
         "records_read": records_read, "ai": flags[0], "public_security_buyer": flags[1],
         "public_security_ai": flags[2], "without_region": flags[3], "duplicates": flags[4],
-        "implausible_award_dates": flags[5],
+        "implausible_award_dates": flags[5], "amounts_converted": flags[6], "amounts_without_rate": flags[7],
         "buyer_region_sources": dg.MetadataValue.json(region_sources),
         "share_with_region": round(1 - flags[3] / max(kept, 1), 4),
         "unresolved_buyers": dg.MetadataValue.md(frame_markdown(unresolved))})

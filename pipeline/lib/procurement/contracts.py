@@ -16,6 +16,7 @@ from pipeline.data import text
 from pipeline.lib import sql, warehouse
 from pipeline.lib.geo.buyers import resolve_buyers
 from pipeline.lib.procurement.csv_records import CsvFileError, stage_csv
+from pipeline.lib.procurement.currency import add_currency_rates
 
 # The normalised contracts file format (the demo world writes it; other sources are mapped onto it).
 CONTRACT_COLUMNS = (
@@ -153,10 +154,13 @@ def build_contracts(con, rows: pl.DataFrame, taxonomy: Taxonomy, known_currencie
 
 
 def classify_contract_rows(con, taxonomy: Taxonomy, known_currencies=KNOWN_CURRENCIES,
-                           allow_empty: bool = False) -> None:
+                           allow_empty: bool = False, rates_path: str | Path | None = None,
+                           convert_to: str | None = None) -> None:
     """Write contracts and contract_quarantine from contract_rows, in one transaction; contracts the warehouse
     holds are not replaced by none (EmptyReplacementError) unless allow_empty. Buyer regions are resolved once
-    per distinct buyer name."""
+    per distinct buyer name. With a rates table and a target currency, amounts are also converted
+    (pipeline/lib/procurement/currency.py)."""
+    add_currency_rates(con, rates_path, convert_to.upper() if convert_to else None)
     names = [row[0] for row in con.execute(
         "SELECT DISTINCT buyer_name FROM contract_rows WHERE buyer_name IS NOT NULL").fetchall()]
     con.register("buyer_resolutions", resolve_buyers(names).to_arrow())
@@ -168,7 +172,8 @@ def classify_contract_rows(con, taxonomy: Taxonomy, known_currencies=KNOWN_CURRE
             con.execute("DROP TABLE contract_rows")  # all of it is in contract_staging now: its memory back
             sql.run(con, "procurement/taxonomy_rule_macro")
             sql.run(con, "procurement/contract_duplicates")
-            sql.run(con, "procurement/contracts", taxonomy.sql_params())
+            sql.run(con, "procurement/contracts",
+                    {**taxonomy.sql_params(), "convert_to": convert_to.upper() if convert_to else None})
             sql.run(con, "procurement/contract_quarantine")
             warehouse.refuse_emptying("contracts", before, warehouse.table_rows(con, "contracts"), allow_empty)
     finally:
