@@ -15,7 +15,7 @@ import pycountry
 from pipeline.data import text
 from pipeline.lib import sql, warehouse
 from pipeline.lib.geo.buyers import resolve_buyers
-from pipeline.lib.procurement.csv_records import CsvFileError, stage_csv
+from pipeline.lib.procurement.csv_records import CsvFileError, drop_staged_csv, stage_csv
 from pipeline.lib.procurement.currency import add_currency_rates
 
 # The normalised contracts file format (the demo world writes it; other sources are mapped onto it).
@@ -83,6 +83,7 @@ def add_contract_csv(con, path: str | Path, encoding: str | None = None, source:
         raise ContractFileError(f"{path} line 1: header lacks column(s) {', '.join(missing)}")
     sql.run(con, "procurement/contract_rows_from_csv",
             {"source": source, "source_file": path.name, "first_order": _held_records(con)})
+    drop_staged_csv(con)
 
 
 def add_contract_frame(con, rows: pl.DataFrame, source: str | None = None) -> None:
@@ -165,13 +166,15 @@ def classify_contract_rows(con, taxonomy: Taxonomy, known_currencies=KNOWN_CURRE
         "SELECT DISTINCT buyer_name FROM contract_rows WHERE buyer_name IS NOT NULL").fetchall()]
     con.register("buyer_resolutions", resolve_buyers(names).to_arrow())
     try:
+        # The temporary tables are made before the transaction: made inside it, DuckDB keeps them in the
+        # transaction's own storage, which made the load twice as slow (benchmarks/contracts_load.py).
+        sql.run(con, "procurement/known_currencies", {"known_currencies": list(known_currencies)})
+        sql.run(con, "procurement/contract_staging")
+        con.execute("DROP TABLE contract_rows")  # all of it is in contract_staging now: its memory back
+        sql.run(con, "procurement/taxonomy_rule_macro")
+        sql.run(con, "procurement/contract_duplicates")
         with warehouse.transaction(con):
             before = warehouse.held_rows(con, "contracts")
-            sql.run(con, "procurement/known_currencies", {"known_currencies": list(known_currencies)})
-            sql.run(con, "procurement/contract_staging")
-            con.execute("DROP TABLE contract_rows")  # all of it is in contract_staging now: its memory back
-            sql.run(con, "procurement/taxonomy_rule_macro")
-            sql.run(con, "procurement/contract_duplicates")
             sql.run(con, "procurement/contracts",
                     {**taxonomy.sql_params(), "convert_to": convert_to.upper() if convert_to else None})
             sql.run(con, "procurement/contract_quarantine")

@@ -52,6 +52,12 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None =
     return [row[0] for row in con.execute("DESCRIBE csv_read").fetchall()]
 
 
+def drop_staged_csv(con: duckdb.DuckDBPyConnection) -> None:
+    """Free what stage_csv holds, once its records have been copied where they belong."""
+    con.execute("DROP VIEW csv_records; DROP TABLE csv_read; DROP TABLE csv_problems; DROP TABLE csv_bytes; "
+                "DROP TABLE csv_reject_errors; DROP TABLE csv_reject_scans")
+
+
 def _codec(path: Path, encoding: str | None) -> str:
     try:
         name = codecs.lookup(encoding or "utf-8").name
