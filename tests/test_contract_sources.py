@@ -58,7 +58,8 @@ def test_a_gbk_file_reads_when_declared_and_is_named_when_not(tmp_path, con, enc
     build_contracts(con, read_contract_rows(path, encoding=encoding), default_taxonomy())
     assert con.execute("SELECT contract_id, buyer_name, buyer_region_id, is_public_security_ai, buyer_sector "
                        "FROM contracts ORDER BY contract_id").fetchall() == [
-        ("1", "广州市公安局", "440100", True, "public_security"), ("2", "深圳市第一人民医院", "440300", False, "hospital")]
+        ("1", "广州市公安局", "440100", True, "public_security"),
+        ("2", "深圳市第一人民医院", "440300", False, "hospital")]
     assert con.execute("SELECT source_row, quarantine_reason FROM contract_quarantine").fetchall() == [
         (3, f"line 4: byte 0xff at column 14 is not {encoding.upper()}")]
 
