@@ -97,7 +97,5 @@ SELECT n.* EXCLUDE (record_order),
        d.duplicate_of,
        d.record_order IS NOT NULL AS is_duplicate
 FROM normalised AS n
-LEFT JOIN duplicates AS d ON d.record_order = n.record_order;
--- No ORDER BY: the rows keep the order in which the records were read (DuckDB preserves insertion order
--- through these joins, whose large side is the probe side): the same inputs give the same table. Sorting
--- 3 million wide rows by date cost a quarter of the load (benchmarks/contracts_load.py).
+LEFT JOIN duplicates AS d ON d.record_order = n.record_order
+ORDER BY n.award_date, n.contract_id, n.record_order;
