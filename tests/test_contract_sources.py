@@ -72,11 +72,15 @@ def test_a_gbk_file_reads_when_declared_and_is_named_when_not(tmp_path, con, enc
         (3, "line 4: byte 0xff at column 14 is not UTF-8" + GBK_HINT)]
 
 
-def test_an_unknown_encoding_is_named(tmp_path):
+def test_an_unknown_encoding_and_a_header_in_another_are_named(tmp_path):
     path = tmp_path / "c.csv"
     path.write_text(HEADER)
     with pytest.raises(ContractFileError, match=r"c.csv: encoding 'gbx' is not one Python knows"):
         read_contract_rows(path, encoding="gbx")
+    path.write_bytes(HEADER.replace("title", "标题,title").encode("gbk"))
+    with pytest.raises(ContractFileError, match=r"c.csv line 1: byte 0xb1 of the header is not UTF-8; declare"):
+        read_contract_rows(path)
+    assert read_contract_rows(path, encoding="gbk").height == 0
 
 
 def _two_sources(tmp_path, order: tuple[str, str]):

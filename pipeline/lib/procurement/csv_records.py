@@ -33,6 +33,7 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None =
     codec = _codec(path, encoding)
     if not path.is_file():
         raise CsvFileError(f"{path}: file not found")
+    _check_header(path, codec)
     with _as_utf8(path, codec) as readable:
         con.execute("DROP TABLE IF EXISTS csv_reject_errors; DROP TABLE IF EXISTS csv_reject_scans")
         try:
@@ -81,6 +82,19 @@ def _as_utf8(path: Path, codec: str):
             copy.write(decoder.decode(b"", final=True).encode("utf-8", errors="surrogateescape"))
         copy.flush()
         yield Path(copy.name)
+
+
+def _check_header(path: Path, codec: str) -> None:
+    # DuckDB names the columns column0, column1 ... when the header is not text, and the fault would then
+    # read as a missing column: say what it is.
+    with open(path, "rb") as handle:
+        header = handle.readline()
+    try:
+        header.decode(codec)
+    except UnicodeDecodeError as err:
+        hint = UTF8_HINT if codec == "utf-8" else ""
+        raise CsvFileError(f"{path} line 1: byte 0x{header[err.start]:02x} of the header is not "
+                           f"{'UTF-8' if codec == 'utf-8' else codec.upper()}{hint}") from None
 
 
 def _first_line(err: Exception) -> str:
