@@ -1,4 +1,5 @@
-"""Read a contracts file and the classification taxonomy."""
+"""Contracts: the normalised CSV, the records of every source in one table (contract_rows), their typing,
+classification and quarantine (sql/procurement), and the taxonomy."""
 
 from __future__ import annotations
 
