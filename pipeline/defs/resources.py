@@ -110,7 +110,8 @@ class GdeltBigQueryResource(dg.ConfigurableResource):
 
 
 class ContractsFileResource(dg.ConfigurableResource):
-    """A contracts file in the normalised format (see README, 'contracts file format')."""
+    """CONTRACTS_PATH: a contracts file or directory, or a sources file (.toml) listing several (see README,
+    "Contracts file format")."""
 
     path: str
 

@@ -4,4 +4,4 @@ SELECT source, source_file, source_row, quarantine_reason,
        contract_id, award_date, buyer_name, buyer_region_id, supplier_name, amount, currency, title, notice_type
 FROM contract_staging
 WHERE quarantine_reason IS NOT NULL
-ORDER BY source_file, source_row;
+ORDER BY record_order;  -- sources as listed, then file and row; unique, so the order is reproducible

@@ -3,7 +3,8 @@
 --   is_ai: an AI pattern in the title (not a maintenance contract), or a supplier on the AI-firm list;
 --   is_public_security_ai: is_ai and a public-security buyer;
 --   buyer_sector: public_security, bank, hospital or education (the placebo sectors), from the buyer's name.
--- Duplicates (one award published several times) are kept and marked; panels count originals only.
+-- Duplicates (one award published several times; contract_duplicates) are kept and marked; panels count
+-- originals only.
 -- Buyer region: the file's buyer_region_id when it is a known region id (buyer_region_source 'given', or how
 -- the reader found it: 'region column', 'title'); otherwise the region resolved
 -- from the buyer's name (buyer_resolutions, see pipeline/lib/geo/buyers.py); otherwise NULL, with the
@@ -12,16 +13,25 @@ CREATE OR REPLACE TABLE contracts AS
 WITH classified AS (
     SELECT
         *,
-        coalesce(taxonomy_rule(title, $ai_patterns, $ai_exclusions),
-                 'supplier: ' || taxonomy_rule(supplier_name, $ai_firm_patterns, $ai_firm_exclusions)) AS ai_rule,
-        taxonomy_rule(title, $surveillance_patterns, $surveillance_exclusions) AS surveillance_rule,
+        taxonomy_rule(title, $ai_patterns, $ai_exclusions) AS title_ai_rule,
+        taxonomy_rule(title, $surveillance_patterns, $surveillance_exclusions) AS surveillance_rule
+    FROM contract_staging
+    WHERE quarantine_reason IS NULL
+),
+-- Names repeat (a buyer publishes thousands of notices): their rules are found once per distinct name.
+buyers AS (
+    SELECT
+        *,
         taxonomy_rule(buyer_name, $public_security_buyer_patterns, $public_security_buyer_exclusions)
             AS public_security_buyer_rule,
         taxonomy_rule(buyer_name, $bank_buyer_patterns, $bank_buyer_exclusions) AS bank_rule,
         taxonomy_rule(buyer_name, $hospital_buyer_patterns, $hospital_buyer_exclusions) AS hospital_rule,
         taxonomy_rule(buyer_name, $education_buyer_patterns, $education_buyer_exclusions) AS education_rule
-    FROM contract_staging
-    WHERE quarantine_reason IS NULL
+    FROM buyer_resolutions
+),
+suppliers AS (
+    SELECT supplier_name, taxonomy_rule(supplier_name, $ai_firm_patterns, $ai_firm_exclusions) AS ai_firm_rule
+    FROM (SELECT DISTINCT supplier_name FROM contract_staging WHERE supplier_name IS NOT NULL)
 ),
 normalised AS (
 SELECT
@@ -38,49 +48,54 @@ SELECT
     CASE WHEN r.region_id IS NULL AND b.resolved_region_id IS NULL THEN nullif(b.candidates, '') END
         AS buyer_region_candidates,
     nullif(trim(classified.buyer_region_id), '') AS buyer_region_given,
-    nullif(trim(supplier_name), '') AS supplier_name,
+    nullif(trim(classified.supplier_name), '') AS supplier_name,
     amount_value AS amount,
     currency_value AS currency,
+    -- Converted only when asked for ($convert_to, with the rates in currency_rates): the day's rate, else the
+    -- year's; the amount itself when it is in the target currency already.
+    CASE WHEN currency_value = $convert_to THEN amount_value
+         ELSE round(amount_value * coalesce(day_rate.rate, year_rate.rate), 2)::DECIMAL(18, 2) END AS amount_converted,
+    CASE WHEN currency_value = $convert_to OR coalesce(day_rate.rate, year_rate.rate) IS NOT NULL
+         THEN $convert_to END AS converted_currency,
+    CASE WHEN $convert_to IS NOT NULL AND currency_value <> $convert_to AND day_rate.rate IS NULL
+              AND year_rate.rate IS NULL
+         THEN 'no rate for ' || currency_value || ' on ' || award_date_value || ' or in ' || year(award_date_value)
+    END AS conversion_problem,
     nullif(trim(title), '') AS title,
-    ai_rule IS NOT NULL AS is_ai,
+    coalesce(title_ai_rule, 'supplier: ' || s.ai_firm_rule) IS NOT NULL AS is_ai,
     surveillance_rule IS NOT NULL AS is_surveillance,
-    public_security_buyer_rule IS NOT NULL AS is_public_security_buyer,
-    ai_rule IS NOT NULL AND public_security_buyer_rule IS NOT NULL AS is_public_security_ai,
+    b.public_security_buyer_rule IS NOT NULL AS is_public_security_buyer,
+    coalesce(title_ai_rule, 'supplier: ' || s.ai_firm_rule) IS NOT NULL AND b.public_security_buyer_rule IS NOT NULL
+        AS is_public_security_ai,
     CASE
-        WHEN public_security_buyer_rule IS NOT NULL THEN 'public_security'
-        WHEN bank_rule IS NOT NULL THEN 'bank'
-        WHEN hospital_rule IS NOT NULL THEN 'hospital'
-        WHEN education_rule IS NOT NULL THEN 'education'
+        WHEN b.public_security_buyer_rule IS NOT NULL THEN 'public_security'
+        WHEN b.bank_rule IS NOT NULL THEN 'bank'
+        WHEN b.hospital_rule IS NOT NULL THEN 'hospital'
+        WHEN b.education_rule IS NOT NULL THEN 'education'
     END AS buyer_sector,
-    ai_rule,
+    coalesce(title_ai_rule, 'supplier: ' || s.ai_firm_rule) AS ai_rule,
     surveillance_rule,
-    public_security_buyer_rule,
-    coalesce(public_security_buyer_rule, bank_rule, hospital_rule, education_rule) AS buyer_sector_rule,
+    b.public_security_buyer_rule,
+    coalesce(b.public_security_buyer_rule, b.bank_rule, b.hospital_rule, b.education_rule) AS buyer_sector_rule,
     $taxonomy_version AS taxonomy_version,
     notice_type,
     source,
     source_file,
-    source_row
+    source_row,
+    record_order
 FROM classified
 LEFT JOIN regions AS r ON r.region_id = trim(classified.buyer_region_id)
-LEFT JOIN buyer_resolutions AS b ON b.buyer_name = classified.buyer_name
+LEFT JOIN buyers AS b ON b.buyer_name = classified.buyer_name
+LEFT JOIN suppliers AS s ON s.supplier_name = classified.supplier_name
+LEFT JOIN currency_rates AS day_rate
+    ON day_rate.currency = currency_value AND day_rate.day = award_date_value
+LEFT JOIN currency_rates AS year_rate
+    ON year_rate.currency = currency_value AND year_rate.year = year(award_date_value)
 ),
--- The same award published more than once: the same notice id, or the same buyer, supplier, amount and
--- date. The first record (by file and row) is the original; the others stay, marked with duplicate_of.
-first_by_id AS (
-    SELECT *, first_value(contract_id) OVER same_id AS first_id,
-           row_number() OVER same_id AS nth_with_id,
-           first_value(contract_id) OVER same_award AS first_award_id,
-           row_number() OVER same_award AS nth_award
-    FROM normalised
-    WINDOW same_id AS (PARTITION BY contract_id ORDER BY source_file, source_row),
-           same_award AS (PARTITION BY buyer_name, supplier_name, amount, award_date ORDER BY source_file, source_row)
-)
-SELECT * EXCLUDE (first_id, nth_with_id, first_award_id, nth_award),
-       CASE
-           WHEN nth_with_id > 1 THEN first_id
-           WHEN nth_award > 1 AND buyer_name IS NOT NULL AND supplier_name IS NOT NULL THEN first_award_id
-       END AS duplicate_of,
-       nth_with_id > 1 OR (nth_award > 1 AND buyer_name IS NOT NULL AND supplier_name IS NOT NULL) AS is_duplicate
-FROM first_by_id
-ORDER BY award_date, contract_id, source_file, source_row;
+duplicates AS (SELECT * FROM contract_duplicates)
+SELECT n.* EXCLUDE (record_order),
+       d.duplicate_of,
+       d.record_order IS NOT NULL AS is_duplicate
+FROM normalised AS n
+LEFT JOIN duplicates AS d ON d.record_order = n.record_order
+ORDER BY n.award_date, n.contract_id, n.record_order;

@@ -1,7 +1,4 @@
-import tomllib
 from pathlib import Path
-from typing import Literal
-
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
@@ -9,23 +6,53 @@ from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL, ContractsFileResource
 from pipeline.lib.procurement.contracts import (
     ContractFileError,
-    build_contracts,
+    classify_contract_rows,
+    create_contract_rows,
     default_taxonomy,
-    read_contract_rows,
 )
-from pipeline.lib.procurement.notices import read_notices
-from pipeline.lib.procurement.ocds import read_ocds
+from pipeline.lib.procurement.currency import CurrencyRatesError
+from pipeline.lib.procurement.sources import (
+    FORMATS,
+    ContractSource,
+    add_source,
+    is_sources_file,
+    read_sources_file,
+)
 from pipeline.lib.warehouse import EmptyReplacementError, frame_markdown
+
+# The run config's settings that a sources file sets per source instead.
+PER_SOURCE_SETTINGS = ("format", "mapping_path", "encoding", "ocds_release_schema")
 
 
 class ProcurementConfig(dg.Config):
-    """How to read CONTRACTS_PATH: the normalised CSV, Chinese procurement notices (CSV or Excel), or OCDS
-    (a JSON file or a directory of them)."""
+    """How to read CONTRACTS_PATH when it is one path: the normalised CSV, Chinese procurement notices (CSV or
+    Excel), or OCDS (a JSON file or a directory of them). A sources file (CONTRACTS_PATH ending in .toml) sets
+    these per source, so here they must be left unset."""
 
-    format: Literal["normalised", "cn_notices", "ocds"] = "normalised"
-    mapping_path: str | None = None  # a TOML column mapping for cn_notices; default pipeline/data/cn_notice_columns.toml
+    format: str | None = None  # normalised (when unset), cn_notices or ocds
+    mapping_path: str | None = None  # a TOML column mapping for cn_notices; default pipeline/data/cn_notice_layouts.toml
+    encoding: str | None = None  # the file's encoding (normalised, cn_notices), e.g. gbk or gb18030; default UTF-8
     ocds_release_schema: str | None = None  # another release-schema.json; default: the shipped 1.0.3 or 1.1.5
+    currency_rates_path: str | None = None  # a CSV of rates (currency, period, rate) to convert amounts with
+    convert_to: str | None = None  # the currency those rates convert to, e.g. USD; unset: nothing is converted
     allow_empty: bool = False  # let a file without usable contracts replace the contracts the warehouse holds
+
+
+def contract_sources(path: str, config: ProcurementConfig) -> list[ContractSource]:
+    """The sources CONTRACTS_PATH names; a setting given both in a sources file and in the run config is refused."""
+    if is_sources_file(path):
+        given = [key for key in PER_SOURCE_SETTINGS if getattr(config, key) is not None]
+        if given:
+            raise ContractFileError(
+                f"{path}: a sources file sets format, mapping, encoding and release_schema per source, and the "
+                f"run config sets {', '.join(given)} too; remove {', '.join(given)} from the run config (or set "
+                f"it per source in {Path(path).name})")
+        return read_sources_file(path)
+    if config.format not in (None, *FORMATS):
+        raise ContractFileError(f"run config: format {config.format!r} is not one of {', '.join(FORMATS)}")
+    return [ContractSource(None, Path(path), config.format or "normalised",
+                           Path(config.mapping_path) if config.mapping_path else None, config.encoding,
+                           Path(config.ocds_release_schema) if config.ocds_release_schema else None)]
 
 
 @dg.multi_asset(
@@ -45,51 +72,70 @@ class ProcurementConfig(dg.Config):
 )
 def procurement(context: dg.AssetExecutionContext, config: ProcurementConfig, warehouse: DuckDBResource,
                 contracts_file: ContractsFileResource):
-    try:
-        if config.format == "cn_notices":
-            mapping = tomllib.loads(Path(config.mapping_path).read_text(encoding="utf-8")) if config.mapping_path else None
-            rows = read_notices(contracts_file.path, mapping)
-        elif config.format == "ocds":
-            rows = read_ocds(contracts_file.path, config.ocds_release_schema)
-        else:
-            rows = read_contract_rows(contracts_file.path)
-    except ContractFileError as err:
-        raise dg.Failure(str(err)) from None
     taxonomy = default_taxonomy()
     with warehouse.get_connection() as con:
         try:
-            build_contracts(con, rows, taxonomy, allow_empty=config.allow_empty)
+            create_contract_rows(con)
+            for source in contract_sources(contracts_file.path, config):
+                add_source(con, source)
+        except ContractFileError as err:
+            raise dg.Failure(str(err)) from None
+        read_by_source = dict(con.execute(
+            "SELECT coalesce(source, ''), count(*) FROM contract_rows GROUP BY ALL ORDER BY ALL").fetchall())
+        try:
+            classify_contract_rows(con, taxonomy, allow_empty=config.allow_empty,
+                                   rates_path=config.currency_rates_path, convert_to=config.convert_to)
         except EmptyReplacementError as err:
             raise dg.Failure(f"{contracts_file.path}: {err}") from None
-        kept, quarantined = con.execute(
-            "SELECT (SELECT count(*) FROM contracts), (SELECT count(*) FROM contract_quarantine)").fetchone()
+        except CurrencyRatesError as err:
+            raise dg.Failure(str(err)) from None
+        accounted = con.execute(
+            "SELECT coalesce(source, '') AS source, count(*) FILTER (WHERE kept) AS kept, "
+            "count(*) FILTER (WHERE NOT kept) AS quarantined FROM (SELECT source, true AS kept FROM contracts "
+            "UNION ALL SELECT source, false FROM contract_quarantine) GROUP BY ALL ORDER BY ALL").fetchall()
+        kept, quarantined = sum(r[1] for r in accounted), sum(r[2] for r in accounted)
+        by_source = {name: {"read": read, "kept": 0, "quarantined": 0} for name, read in read_by_source.items()}
+        for name, kept_here, quarantined_here in accounted:
+            by_source.setdefault(name, {"read": 0})  # a source in the tables that was never read fails the check
+            by_source[name].update(kept=kept_here, quarantined=quarantined_here)
+        # The faults of unreadable lines, as file:line: reason, for the run's log (the first 20).
+        unreadable = con.execute(
+            "SELECT source_file || ':' || regexp_replace(quarantine_reason, '^line ([0-9]+): ', '\\1: ') "
+            "FROM contract_quarantine WHERE regexp_matches(quarantine_reason, '^line [0-9]+: ') "
+            "ORDER BY source, source_file, source_row LIMIT 20").fetchall()
         flags = con.execute(
             "SELECT count(*) FILTER (WHERE is_ai), count(*) FILTER (WHERE is_public_security_buyer), "
             "count(*) FILTER (WHERE is_public_security_ai), count(*) FILTER (WHERE buyer_region_id IS NULL), "
-            "count(*) FILTER (WHERE is_duplicate), count(*) FILTER (WHERE award_date_implausible) FROM contracts"
+            "count(*) FILTER (WHERE is_duplicate), count(*) FILTER (WHERE award_date_implausible), "
+            "count(amount_converted), count(conversion_problem) FROM contracts"
         ).fetchone()
         region_sources = dict(con.execute(
             "SELECT coalesce(buyer_region_source, 'unresolved'), count(*) FROM contracts GROUP BY ALL").fetchall())
         unresolved = con.execute(
             "SELECT buyer_name, any_value(buyer_region_candidates) AS candidates, count(*) AS contracts FROM contracts "
             "WHERE buyer_region_id IS NULL GROUP BY ALL ORDER BY contracts DESC, buyer_name LIMIT 20").pl()
-        reasons = dict(con.execute("SELECT quarantine_reason, count(*) FROM contract_quarantine GROUP BY ALL").fetchall())
+        reasons = dict(con.execute("SELECT quarantine_reason, count(*) AS records FROM contract_quarantine GROUP BY ALL "
+                                   "ORDER BY records DESC, quarantine_reason LIMIT 50").fetchall())
         contracts_meta = table_metadata(con, "contracts", date_column="award_date")
         quarantine_meta = table_metadata(con, "contract_quarantine")
-    context.log.info(f"{contracts_file.path}: {rows.height} records, {kept} kept, {quarantined} quarantined")
+    records_read = sum(read_by_source.values())
+    context.log.info(f"{contracts_file.path}: {records_read} records, {kept} kept, {quarantined} quarantined")
+    for (line,) in unreadable:
+        context.log.warning(line)
     yield dg.MaterializeResult(asset_key="contracts", metadata={
         **contracts_meta, "source": contracts_file.path, "taxonomy_version": taxonomy.version,
-        "records_read": rows.height, "ai": flags[0], "public_security_buyer": flags[1],
+        "records_read": records_read, "ai": flags[0], "public_security_buyer": flags[1],
         "public_security_ai": flags[2], "without_region": flags[3], "duplicates": flags[4],
-        "implausible_award_dates": flags[5],
+        "implausible_award_dates": flags[5], "amounts_converted": flags[6], "amounts_without_rate": flags[7],
         "buyer_region_sources": dg.MetadataValue.json(region_sources),
         "share_with_region": round(1 - flags[3] / max(kept, 1), 4),
         "unresolved_buyers": dg.MetadataValue.md(frame_markdown(unresolved))})
     yield dg.MaterializeResult(asset_key="contract_quarantine", metadata={
         **quarantine_meta, "reasons": dg.MetadataValue.json(reasons)})
     yield dg.AssetCheckResult(check_name="records_accounted", asset_key="contracts",
-                              passed=rows.height == kept + quarantined,
-                              metadata={"read": rows.height, "kept": kept, "quarantined": quarantined})
+                              passed=all(c["read"] == c["kept"] + c["quarantined"] for c in by_source.values()),
+                              metadata={"read": records_read, "kept": kept, "quarantined": quarantined,
+                                        "by_source": dg.MetadataValue.json(by_source)})
 
 
 defs = dg.Definitions(assets=[procurement])

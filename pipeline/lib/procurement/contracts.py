@@ -1,4 +1,5 @@
-"""Read a contracts file and the classification taxonomy."""
+"""Contracts: the normalised CSV, the records of every source in one table (contract_rows), their typing,
+classification and quarantine (sql/procurement), and the taxonomy."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pycountry
 
 from pipeline.data import text
 from pipeline.lib import sql, warehouse
 from pipeline.lib.geo.buyers import resolve_buyers
+from pipeline.lib.procurement.csv_records import CsvFileError, drop_staged_csv, stage_csv
+from pipeline.lib.procurement.currency import add_currency_rates
 
 # The normalised contracts file format (the demo world writes it; other sources are mapped onto it).
 CONTRACT_COLUMNS = (
@@ -49,19 +53,47 @@ class ContractFileError(ValueError):
     """A contracts file that cannot be read at all; the message names the file."""
 
 
-def read_contract_rows(path: str | Path) -> pl.DataFrame:
-    """All records of a contracts CSV as text, with source_file and 1-based source_row; no row is dropped here."""
+def read_contract_rows(path: str | Path, encoding: str | None = None) -> pl.DataFrame:
+    """All records of a contracts CSV as text, with source_file and 1-based source_row; no row is dropped here:
+    a record that cannot be read (a ragged row, bytes not in the encoding) comes with its line and reason in
+    source_problem."""
+    with duckdb.connect() as con:
+        create_contract_rows(con)
+        add_contract_csv(con, path, encoding)
+        return reader_frame(con.execute(
+            "SELECT * EXCLUDE (record_order) FROM contract_rows ORDER BY record_order").pl())
+
+
+def create_contract_rows(con) -> None:
+    """An empty temporary contract_rows table: READER_SCHEMA, and record_order (sources in the order they are
+    added, which decides which of two publications of an award is the original)."""
+    sql.run(con, "procurement/contract_rows")
+
+
+def add_contract_csv(con, path: str | Path, encoding: str | None = None, source: str | None = None) -> None:
+    """Append a normalised contracts CSV to contract_rows, read by DuckDB (never through Python row by row)."""
     path = Path(path)
     if not path.is_file():
         raise ContractFileError(f"{path}: contracts file not found")
     try:
-        frame = pl.read_csv(path, infer_schema=False, row_index_name="source_row", row_index_offset=1)
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as err:
-        raise ContractFileError(f"{path}: not a readable CSV file ({str(err).splitlines()[0]})") from None
-    missing = [c for c in CONTRACT_COLUMNS if c not in frame.columns]
+        header = stage_csv(con, path, encoding)
+    except CsvFileError as err:
+        raise ContractFileError(str(err)) from None
+    missing = [c for c in CONTRACT_COLUMNS if c not in header]
     if missing:
         raise ContractFileError(f"{path} line 1: header lacks column(s) {', '.join(missing)}")
-    return reader_frame(frame.select(pl.lit(path.name).alias("source_file"), "source_row", *CONTRACT_COLUMNS))
+    sql.run(con, "procurement/contract_rows_from_csv",
+            {"source": source, "source_file": path.name, "first_order": _held_records(con)})
+    drop_staged_csv(con)
+
+
+def add_contract_frame(con, rows: pl.DataFrame, source: str | None = None) -> None:
+    """Append a reader's frame (notices, OCDS) to contract_rows; `source` names it unless the frame does."""
+    con.register("reader_rows", reader_frame(rows).with_row_index("reader_index").to_arrow())
+    try:
+        sql.run(con, "procurement/contract_rows_from_frame", {"source": source, "first_order": _held_records(con)})
+    finally:
+        con.unregister("reader_rows")
 
 
 CATEGORIES = ("ai", "surveillance", "ai_firm", "public_security_buyer", "bank_buyer", "hospital_buyer",
@@ -110,20 +142,43 @@ def default_taxonomy() -> Taxonomy:
 KNOWN_CURRENCIES = tuple(sorted(currency.alpha_3 for currency in pycountry.currencies))
 
 
+def _held_records(con) -> int:
+    return con.execute("SELECT count(*) FROM contract_rows").fetchone()[0]
+
+
 def build_contracts(con, rows: pl.DataFrame, taxonomy: Taxonomy, known_currencies=KNOWN_CURRENCIES,
                     allow_empty: bool = False) -> None:
-    """Write contracts and contract_quarantine from the records of a contracts file (read_contract_rows), in one
-    transaction; contracts the warehouse holds are not replaced by none (EmptyReplacementError) unless allow_empty."""
-    con.register("contract_rows", reader_frame(rows).to_arrow())
-    con.register("buyer_resolutions", resolve_buyers(rows["buyer_name"].to_list()).to_arrow())
+    """Write contracts and contract_quarantine from the records of one reader's frame (read_contract_rows,
+    read_notices, read_ocds); see classify_contract_rows."""
+    create_contract_rows(con)
+    add_contract_frame(con, rows)
+    classify_contract_rows(con, taxonomy, known_currencies, allow_empty)
+
+
+def classify_contract_rows(con, taxonomy: Taxonomy, known_currencies=KNOWN_CURRENCIES,
+                           allow_empty: bool = False, rates_path: str | Path | None = None,
+                           convert_to: str | None = None) -> None:
+    """Write contracts and contract_quarantine from contract_rows, in one transaction; contracts the warehouse
+    holds are not replaced by none (EmptyReplacementError) unless allow_empty. Buyer regions are resolved once
+    per distinct buyer name. With a rates table and a target currency, amounts are also converted
+    (pipeline/lib/procurement/currency.py)."""
+    add_currency_rates(con, rates_path, convert_to.upper() if convert_to else None)
+    names = [row[0] for row in con.execute(
+        "SELECT DISTINCT buyer_name FROM contract_rows WHERE buyer_name IS NOT NULL").fetchall()]
+    con.register("buyer_resolutions", resolve_buyers(names).to_arrow())
     try:
+        # The temporary tables are made before the transaction: made inside it, DuckDB keeps them in the
+        # transaction's own storage, which made the load twice as slow (benchmarks/contracts_load.py).
+        sql.run(con, "procurement/known_currencies", {"known_currencies": list(known_currencies)})
+        sql.run(con, "procurement/contract_staging")
+        con.execute("DROP TABLE contract_rows")  # all of it is in contract_staging now: its memory back
+        sql.run(con, "procurement/taxonomy_rule_macro")
+        sql.run(con, "procurement/contract_duplicates")
         with warehouse.transaction(con):
             before = warehouse.held_rows(con, "contracts")
-            sql.run(con, "procurement/contract_staging", {"known_currencies": list(known_currencies)})
-            sql.run(con, "procurement/taxonomy_rule_macro")
-            sql.run(con, "procurement/contracts", taxonomy.sql_params())
+            sql.run(con, "procurement/contracts",
+                    {**taxonomy.sql_params(), "convert_to": convert_to.upper() if convert_to else None})
             sql.run(con, "procurement/contract_quarantine")
             warehouse.refuse_emptying("contracts", before, warehouse.table_rows(con, "contracts"), allow_empty)
     finally:
-        con.unregister("contract_rows")
         con.unregister("buyer_resolutions")
