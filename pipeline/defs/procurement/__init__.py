@@ -1,6 +1,8 @@
 from pathlib import Path
+
 import dagster as dg
 from dagster_duckdb import DuckDBResource
+from pydantic import Field
 
 from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL, ContractsFileResource
@@ -29,13 +31,20 @@ class ProcurementConfig(dg.Config):
     Excel), or OCDS (a JSON file or a directory of them). A sources file (CONTRACTS_PATH ending in .toml) sets
     these per source, so here they must be left unset."""
 
-    format: str | None = None  # normalised (when unset), cn_notices or ocds
-    mapping_path: str | None = None  # a TOML column mapping for cn_notices; default pipeline/data/cn_notice_layouts.toml
-    encoding: str | None = None  # the file's encoding (normalised, cn_notices), e.g. gbk or gb18030; default UTF-8
-    ocds_release_schema: str | None = None  # another release-schema.json; default: the shipped 1.0.3 or 1.1.5
-    currency_rates_path: str | None = None  # a CSV of rates (currency, period, rate) to convert amounts with
-    convert_to: str | None = None  # the currency those rates convert to, e.g. USD; unset: nothing is converted
-    allow_empty: bool = False  # let a file without usable contracts replace the contracts the warehouse holds
+    # Optional Literal choices are not a Dagster config type, so format is a string checked in code.
+    format: str | None = Field(default=None, description="normalised (when unset), cn_notices or ocds")
+    mapping_path: str | None = Field(default=None, description=(
+        "a TOML of layouts (column mappings) for cn_notices; default pipeline/data/cn_notice_layouts.toml"))
+    encoding: str | None = Field(default=None, description=(
+        "the file's encoding (normalised, cn_notices), e.g. gbk or gb18030; default UTF-8"))
+    ocds_release_schema: str | None = Field(default=None, description=(
+        "another release-schema.json; default: the shipped 1.0.3 or 1.1.5, by the version a package declares"))
+    currency_rates_path: str | None = Field(default=None, description=(
+        "a CSV of rates (currency, period, rate) to convert amounts with; needs convert_to"))
+    convert_to: str | None = Field(default=None, description=(
+        "the currency those rates convert to, e.g. USD; unset: nothing is converted"))
+    allow_empty: bool = Field(default=False, description=(
+        "let a file without usable contracts replace the contracts the warehouse holds"))
 
 
 def contract_sources(path: str, config: ProcurementConfig) -> list[ContractSource]:
