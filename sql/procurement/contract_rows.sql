@@ -3,8 +3,8 @@
 -- row (which decides which of two publications of an award is the original).
 CREATE OR REPLACE TEMP TABLE contract_rows (
     source VARCHAR, source_file VARCHAR, source_row BIGINT,
-    contract_id VARCHAR, award_date VARCHAR, buyer_name VARCHAR, buyer_region_id VARCHAR, supplier_name VARCHAR,
-    amount VARCHAR, currency VARCHAR, title VARCHAR,
+    contract_id VARCHAR, award_date VARCHAR, award_date_precision VARCHAR, buyer_name VARCHAR,
+    buyer_region_id VARCHAR, supplier_name VARCHAR, amount VARCHAR, currency VARCHAR, title VARCHAR,
     notice_type VARCHAR, buyer_region_source VARCHAR, source_problem VARCHAR,
     record_order BIGINT
 );

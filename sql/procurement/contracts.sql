@@ -37,6 +37,7 @@ normalised AS (
 SELECT
     id_value AS contract_id,
     award_date_value AS award_date,
+    coalesce(award_date_precision, 'day') AS award_date_precision,
     -- Before 1990 or more than a year ahead: a typo (2105 for 2015) more often than a contract; kept, flagged,
     -- and left out of the panels (contract_outcomes), which would otherwise stretch their span to it.
     award_date_value < DATE '1990-01-01' OR award_date_value > current_date + INTERVAL 1 YEAR AS award_date_implausible,

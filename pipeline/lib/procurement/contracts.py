@@ -30,10 +30,12 @@ CONTRACT_COLUMNS = (
 # and what the reader knew that the format does not carry. `source` names the entry of a several-source run;
 # `notice_type` is intention, tender or award where the publisher says; `buyer_region_source` says how the
 # reader found buyer_region_id (NULL when the file gave it as an id); `source_problem` is why the record
-# cannot be used as it stands (NULL when it can).
+# cannot be used as it stands (NULL when it can). `award_date_precision` is 'day' or 'month' (a notice that
+# gives only the month: award_date is its first day); NULL means day.
 READER_SCHEMA = {
     "source": pl.String, "source_file": pl.String, "source_row": pl.Int64,
-    **{column: pl.String for column in CONTRACT_COLUMNS},
+    "contract_id": pl.String, "award_date": pl.String, "award_date_precision": pl.String,
+    **{column: pl.String for column in CONTRACT_COLUMNS[2:]},
     "notice_type": pl.String, "buyer_region_source": pl.String, "source_problem": pl.String,
 }
 
