@@ -15,7 +15,7 @@ WITH classified AS (
         *,
         taxonomy_rule(title, $ai_patterns, $ai_exclusions) AS title_ai_rule,
         taxonomy_rule(title, $surveillance_patterns, $surveillance_exclusions) AS surveillance_rule
-    FROM contract_staging
+    FROM contract_rows
     WHERE quarantine_reason IS NULL
 ),
 -- Names repeat (a buyer publishes thousands of notices): their rules are found once per distinct name.
@@ -31,7 +31,7 @@ buyers AS (
 ),
 suppliers AS (
     SELECT supplier_name, taxonomy_rule(supplier_name, $ai_firm_patterns, $ai_firm_exclusions) AS ai_firm_rule
-    FROM (SELECT DISTINCT supplier_name FROM contract_staging WHERE supplier_name IS NOT NULL)
+    FROM (SELECT DISTINCT supplier_name FROM contract_rows WHERE supplier_name IS NOT NULL)
 ),
 normalised AS (
 SELECT
