@@ -156,3 +156,12 @@ def test_implausible_award_dates_are_flagged_and_left_out_of_the_panels(tmp_path
         ("1", True), ("2", False), ("3", True)]
     sql.run(con, "panels/contract_outcomes")
     assert con.execute("SELECT contract_id FROM contract_outcomes").fetchall() == [("2",)]
+
+
+def test_the_load_lowers_duckdbs_memory_limit_only_while_it_runs(tmp_path, con):
+    path = tmp_path / "c.csv"
+    path.write_text(HEADER + "1,2019-05-01,广州市公安局,440100,海康威视,100,CNY,人脸识别系统\n", encoding="utf-8")
+    con.execute("SET memory_limit = '2GiB'")
+    _load(con, path)
+    assert con.execute("SELECT current_setting('memory_limit')").fetchone() == ("2.0 GiB",)
+    assert con.execute("SELECT count(*) FROM contracts").fetchone() == (1,)

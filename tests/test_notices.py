@@ -194,6 +194,9 @@ def test_a_scraped_workbook_of_intentions_and_awards(tmp_path):
         (intention, 11, f"{intention}:11", "intention", "2026-12-01", "500000.00", "山东省教育厅", "370300",
          "region column"),
     ]
+    # The intention layout declares its date column month-level; the awards give the day.
+    assert con.execute("SELECT notice_type, award_date_precision, count(*) FROM contracts GROUP BY ALL "
+                       "ORDER BY ALL").fetchall() == [("award", "day", 3), ("intention", "month", 5)]
     quarantined = con.execute("SELECT source_file, source_row, quarantine_reason FROM contract_quarantine "
                               "ORDER BY source_file, source_row NULLS FIRST").fetchall()
     assert quarantined == [

@@ -76,6 +76,18 @@ def held_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
 
 
 @contextmanager
+def memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
+    """DuckDB's memory_limit set to `limit` (e.g. "600MB") for the block, and back to what it was after (as DuckDB
+    states it, to 0.1 MiB: the warehouse's 1GB comes back as 953.5 MiB)."""
+    before = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    con.execute("SET memory_limit = $limit", {"limit": limit})
+    try:
+        yield
+    finally:
+        con.execute("SET memory_limit = $limit", {"limit": before})
+
+
+@contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """One transaction: committed when the block ends, rolled back when it raises (the error goes on)."""
     con.execute("BEGIN TRANSACTION")

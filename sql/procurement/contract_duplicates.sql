@@ -6,7 +6,7 @@ CREATE OR REPLACE TEMP TABLE contract_duplicates AS
 WITH records AS (
     SELECT record_order, id_value AS contract_id, nullif(trim(buyer_name), '') AS buyer_name,
            nullif(trim(supplier_name), '') AS supplier_name, amount_value AS amount, award_date_value AS award_date
-    FROM contract_staging
+    FROM contract_rows
     WHERE quarantine_reason IS NULL
 )
 SELECT record_order,

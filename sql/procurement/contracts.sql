@@ -15,7 +15,7 @@ WITH classified AS (
         *,
         taxonomy_rule(title, $ai_patterns, $ai_exclusions) AS title_ai_rule,
         taxonomy_rule(title, $surveillance_patterns, $surveillance_exclusions) AS surveillance_rule
-    FROM contract_staging
+    FROM contract_rows
     WHERE quarantine_reason IS NULL
 ),
 -- Names repeat (a buyer publishes thousands of notices): their rules are found once per distinct name.
@@ -31,12 +31,13 @@ buyers AS (
 ),
 suppliers AS (
     SELECT supplier_name, taxonomy_rule(supplier_name, $ai_firm_patterns, $ai_firm_exclusions) AS ai_firm_rule
-    FROM (SELECT DISTINCT supplier_name FROM contract_staging WHERE supplier_name IS NOT NULL)
+    FROM (SELECT DISTINCT supplier_name FROM contract_rows WHERE supplier_name IS NOT NULL)
 ),
 normalised AS (
 SELECT
     id_value AS contract_id,
     award_date_value AS award_date,
+    coalesce(award_date_precision, 'day') AS award_date_precision,
     -- Before 1990 or more than a year ahead: a typo (2105 for 2015) more often than a contract; kept, flagged,
     -- and left out of the panels (contract_outcomes), which would otherwise stretch their span to it.
     award_date_value < DATE '1990-01-01' OR award_date_value > current_date + INTERVAL 1 YEAR AS award_date_implausible,

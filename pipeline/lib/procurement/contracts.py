@@ -30,10 +30,12 @@ CONTRACT_COLUMNS = (
 # and what the reader knew that the format does not carry. `source` names the entry of a several-source run;
 # `notice_type` is intention, tender or award where the publisher says; `buyer_region_source` says how the
 # reader found buyer_region_id (NULL when the file gave it as an id); `source_problem` is why the record
-# cannot be used as it stands (NULL when it can).
+# cannot be used as it stands (NULL when it can). `award_date_precision` is 'day' or 'month' (a notice that
+# gives only the month: award_date is its first day); NULL means day.
 READER_SCHEMA = {
     "source": pl.String, "source_file": pl.String, "source_row": pl.Int64,
-    **{column: pl.String for column in CONTRACT_COLUMNS},
+    "contract_id": pl.String, "award_date": pl.String, "award_date_precision": pl.String,
+    **{column: pl.String for column in CONTRACT_COLUMNS[2:]},
     "notice_type": pl.String, "buyer_region_source": pl.String, "source_problem": pl.String,
 }
 
@@ -49,6 +51,13 @@ def reader_frame(rows: pl.DataFrame | list[dict]) -> pl.DataFrame:
         pl.col(c).cast(t) if c in frame.columns else pl.lit(None, t).alias(c) for c, t in READER_SCHEMA.items())
 
 
+# DuckDB's memory limit while contracts are read and classified, below the warehouse's (warehouse.SETTINGS): the
+# load's peak is the limit plus the Python process, and under a lower limit DuckDB spills the sort and windows
+# to disk for no measurable loss of time (benchmarks/contracts_load.py); set for the load only, so that the
+# other assets keep the warehouse's limit.
+LOAD_MEMORY_LIMIT = "600MB"
+
+
 class ContractFileError(ValueError):
     """A contracts file that cannot be read at all; the message names the file."""
 
@@ -61,12 +70,13 @@ def read_contract_rows(path: str | Path, encoding: str | None = None) -> pl.Data
         create_contract_rows(con)
         add_contract_csv(con, path, encoding)
         return reader_frame(con.execute(
-            "SELECT * EXCLUDE (record_order) FROM contract_rows ORDER BY record_order").pl())
+            f"SELECT {', '.join(READER_SCHEMA)} FROM contract_rows ORDER BY record_order").pl())
 
 
 def create_contract_rows(con) -> None:
-    """An empty temporary contract_rows table: READER_SCHEMA, and record_order (sources in the order they are
-    added, which decides which of two publications of an award is the original)."""
+    """An empty temporary contract_rows table: READER_SCHEMA, record_order (sources in the order they are
+    added, which decides which of two publications of an award is the original), and the typed values and
+    quarantine reason, found as each source is added."""
     sql.run(con, "procurement/contract_rows")
 
 
@@ -75,25 +85,37 @@ def add_contract_csv(con, path: str | Path, encoding: str | None = None, source:
     path = Path(path)
     if not path.is_file():
         raise ContractFileError(f"{path}: contracts file not found")
-    try:
-        header = stage_csv(con, path, encoding)
-    except CsvFileError as err:
-        raise ContractFileError(str(err)) from None
-    missing = [c for c in CONTRACT_COLUMNS if c not in header]
-    if missing:
-        raise ContractFileError(f"{path} line 1: header lacks column(s) {', '.join(missing)}")
-    sql.run(con, "procurement/contract_rows_from_csv",
-            {"source": source, "source_file": path.name, "first_order": _held_records(con)})
-    drop_staged_csv(con)
+    with warehouse.memory_limit(con, LOAD_MEMORY_LIMIT):
+        try:
+            header = stage_csv(con, path, encoding)
+        except CsvFileError as err:
+            raise ContractFileError(str(err)) from None
+        missing = [c for c in CONTRACT_COLUMNS if c not in header]
+        if missing:
+            raise ContractFileError(f"{path} line 1: header lacks column(s) {', '.join(missing)}")
+        sql.run(con, "procurement/incoming_source",
+                {"source": source, "source_file": path.name, "first_order": _held_records(con)})
+        sql.run(con, "procurement/contract_rows_from_csv")
+        _insert_incoming(con)
+        drop_staged_csv(con)
 
 
 def add_contract_frame(con, rows: pl.DataFrame, source: str | None = None) -> None:
     """Append a reader's frame (notices, OCDS) to contract_rows; `source` names it unless the frame does."""
     con.register("reader_rows", reader_frame(rows).with_row_index("reader_index").to_arrow())
     try:
-        sql.run(con, "procurement/contract_rows_from_frame", {"source": source, "first_order": _held_records(con)})
+        with warehouse.memory_limit(con, LOAD_MEMORY_LIMIT):
+            sql.run(con, "procurement/incoming_source",
+                    {"source": source, "source_file": None, "first_order": _held_records(con)})
+            sql.run(con, "procurement/contract_rows_from_frame")
+            _insert_incoming(con)
     finally:
         con.unregister("reader_rows")
+
+
+def _insert_incoming(con) -> None:
+    sql.run(con, "procurement/contract_rows_insert")
+    con.execute("DROP VIEW incoming_contract_rows; DROP TABLE incoming_source")
 
 
 CATEGORIES = ("ai", "surveillance", "ai_firm", "public_security_buyer", "bank_buyer", "hospital_buyer",
@@ -162,6 +184,11 @@ def classify_contract_rows(con, taxonomy: Taxonomy, known_currencies=KNOWN_CURRE
     holds are not replaced by none (EmptyReplacementError) unless allow_empty. Buyer regions are resolved once
     per distinct buyer name. With a rates table and a target currency, amounts are also converted
     (pipeline/lib/procurement/currency.py)."""
+    with warehouse.memory_limit(con, LOAD_MEMORY_LIMIT):
+        _classify(con, taxonomy, known_currencies, allow_empty, rates_path, convert_to)
+
+
+def _classify(con, taxonomy, known_currencies, allow_empty, rates_path, convert_to) -> None:
     add_currency_rates(con, rates_path, convert_to.upper() if convert_to else None)
     names = [row[0] for row in con.execute(
         "SELECT DISTINCT buyer_name FROM contract_rows WHERE buyer_name IS NOT NULL").fetchall()]
@@ -170,8 +197,7 @@ def classify_contract_rows(con, taxonomy: Taxonomy, known_currencies=KNOWN_CURRE
         # The temporary tables are made before the transaction: made inside it, DuckDB keeps them in the
         # transaction's own storage, which made the load twice as slow (benchmarks/contracts_load.py).
         sql.run(con, "procurement/known_currencies", {"known_currencies": list(known_currencies)})
-        sql.run(con, "procurement/contract_staging")
-        con.execute("DROP TABLE contract_rows")  # all of it is in contract_staging now: its memory back
+        sql.run(con, "procurement/contract_currency_check")
         sql.run(con, "procurement/taxonomy_rule_macro")
         sql.run(con, "procurement/contract_duplicates")
         with warehouse.transaction(con):
@@ -182,3 +208,4 @@ def classify_contract_rows(con, taxonomy: Taxonomy, known_currencies=KNOWN_CURRE
             warehouse.refuse_emptying("contracts", before, warehouse.table_rows(con, "contracts"), allow_empty)
     finally:
         con.unregister("buyer_resolutions")
+        con.execute("DROP TABLE IF EXISTS contract_rows")  # its memory back, once contracts are written

@@ -1,8 +1,9 @@
--- contract_staging (temporary): every record of contract_rows, typed, with the reason it cannot be used
--- (NULL when it can): a problem the reader found (source_problem), or a missing or bad value.
--- contract_duplicates, contracts and contract_quarantine all read it, so the rules are written, and the
--- values typed, once.
-CREATE OR REPLACE TEMP TABLE contract_staging AS
+-- Append incoming_contract_rows (procurement/contract_rows_from_csv or _from_frame) to contract_rows, typed,
+-- with the reason a record cannot be used (NULL when it can): a problem the reader found (source_problem), or
+-- a missing or bad value. The currency is checked once all sources are in (procurement/contract_currency_check).
+-- Typed here, as the records are copied in, so that no pass over all records is spent on typing alone;
+-- contract_duplicates, contracts and contract_quarantine all read the typed values.
+INSERT INTO contract_rows
 WITH typed AS (
     SELECT
         *,
@@ -11,7 +12,7 @@ WITH typed AS (
         CASE WHEN award_date_shaped THEN try_strptime(trim(award_date), '%Y-%m-%d')::DATE END AS award_date_value,
         TRY_CAST(replace(trim(amount), ',', '') AS DECIMAL(18, 2)) AS amount_value,
         upper(trim(currency)) AS currency_value
-    FROM contract_rows
+    FROM incoming_contract_rows
 )
 SELECT
     * EXCLUDE (award_date_shaped),
@@ -22,7 +23,5 @@ SELECT
         WHEN award_date_value IS NULL THEN 'award_date ''' || award_date || ''' is not YYYY-MM-DD'
         WHEN nullif(trim(amount), '') IS NULL THEN 'no amount'
         WHEN amount_value IS NULL THEN 'amount ''' || amount || ''' is not a number'
-        WHEN NOT coalesce(currency_value IN (SELECT code FROM known_currencies), false)
-            THEN 'currency ''' || coalesce(currency, '') || ''' is not known'
     END AS quarantine_reason
 FROM typed;
