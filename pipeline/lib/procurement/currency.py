@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.lib import sql
-from pipeline.lib.procurement.csv_records import CsvFileError, stage_csv
+from pipeline.lib.procurement.csv_records import CsvFileError, drop_staged_csv, stage_csv
 
 RATE_COLUMNS = ("currency", "period", "rate")
 
@@ -41,6 +41,7 @@ def add_currency_rates(con, path: str | Path | None, convert_to: str | None) -> 
     if unreadable:
         raise CurrencyRatesError(f"{path}:{unreadable[0].removeprefix('line ')}")
     sql.run(con, "procurement/currency_rates")
+    drop_staged_csv(con)
     bad = con.execute("SELECT record + 1, problem FROM currency_rates WHERE problem IS NOT NULL "
                       "ORDER BY record LIMIT 1").fetchone()
     if bad:
