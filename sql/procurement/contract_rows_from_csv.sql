@@ -1,14 +1,13 @@
--- incoming_contract_rows (temporary view): a normalised contracts CSV just read (csv_records, csv_problems; see
--- pipeline/lib/procurement/csv_records.py), the records read and the records that could not be, with their
--- reason, for procurement/contract_rows_insert; named, and numbered after the sources before, by
--- incoming_source.
-CREATE OR REPLACE TEMP VIEW incoming_contract_rows AS
-SELECT i.source, i.source_file, record AS source_row,
-       contract_id, award_date, NULL AS award_date_precision, buyer_name, buyer_region_id, supplier_name, amount,
-       currency, title, NULL AS notice_type, NULL AS buyer_region_source, NULL AS source_problem,
-       i.first_order + record AS record_order
-FROM csv_records, incoming_source AS i
-UNION ALL
-SELECT i.source, i.source_file, record, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, problem,
-       i.first_order + record
-FROM csv_problems, incoming_source AS i;
+-- Append the records of a normalised contracts CSV (csv_read($path), sql/csv/read.sql) to contract_rows,
+-- typed as they are read, named $source, from file $source_file. Records keep the file's order, so that
+-- procurement/contract_rows_numbered can number them; the records DuckDB could not read are added after
+-- (procurement/contract_rows_from_csv_problems).
+INSERT INTO contract_rows BY NAME
+SELECT $source::VARCHAR AS source, $source_file::VARCHAR AS source_file,
+       contract_id, award_date, buyer_name, buyer_region_id, supplier_name, amount, currency, title,
+       nullif(trim(contract_id), '') AS id_value,
+       contract_award_date(award_date) AS award_date_value,
+       contract_amount(amount) AS amount_value,
+       upper(trim(currency)) AS currency_value,
+       contract_problem(NULL, id_value, award_date, award_date_value, amount, amount_value) AS quarantine_reason
+FROM csv_read($path);

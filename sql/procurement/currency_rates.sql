@@ -1,15 +1,16 @@
--- currency_rates (temporary): the user's rates table (csv_records, read by csv/read), one rate per currency and
+-- currency_rates (temporary): the user's rates table (procurement/currency_rate_rows), one rate per currency and
 -- period: a year (2019, an annual average) or a day (2019-05-01). rate is the amount of the target currency
 -- ($convert_to) one unit of the currency buys. problem says why a row cannot be used (NULL when it can);
 -- pipeline/lib/procurement/currency.py refuses a table with any.
 CREATE OR REPLACE TEMP TABLE currency_rates AS
 WITH typed AS (
-    SELECT record, upper(trim(currency)) AS currency, trim(period) AS period, trim(rate) AS rate_text,
+    -- Numbered by their order: a table with a record left out was refused before (currency.py).
+    SELECT rowid + 1 AS record, upper(trim(currency)) AS currency, trim(period) AS period, trim(rate) AS rate_text,
            CASE WHEN regexp_full_match(trim(period), '[0-9]{4}') THEN trim(period)::INTEGER END AS year,
            CASE WHEN regexp_full_match(trim(period), '[0-9]{4}-[0-9]{2}-[0-9]{2}')
                 THEN try_strptime(trim(period), '%Y-%m-%d')::DATE END AS day,
            TRY_CAST(trim(rate) AS DECIMAL(24, 10)) AS rate
-    FROM csv_records
+    FROM currency_rate_rows
 )
 SELECT record, currency, year, day, rate,
        CASE

@@ -16,7 +16,7 @@ import pycountry
 from pipeline.data import text
 from pipeline.lib import sql, warehouse
 from pipeline.lib.geo.buyers import resolve_buyers
-from pipeline.lib.procurement.csv_records import CsvFileError, drop_staged_csv, stage_csv
+from pipeline.lib.procurement.csv_records import CsvFileError, staged_csv
 from pipeline.lib.procurement.currency import add_currency_rates
 
 # The normalised contracts file format (the demo world writes it; other sources are mapped onto it).
@@ -78,6 +78,7 @@ def create_contract_rows(con) -> None:
     added, which decides which of two publications of an award is the original), and the typed values and
     quarantine reason, found as each source is added."""
     sql.run(con, "procurement/contract_rows")
+    sql.run(con, "procurement/contract_value_macros")
 
 
 def add_contract_csv(con, path: str | Path, encoding: str | None = None, source: str | None = None) -> None:
@@ -87,17 +88,19 @@ def add_contract_csv(con, path: str | Path, encoding: str | None = None, source:
         raise ContractFileError(f"{path}: contracts file not found")
     with warehouse.memory_limit(con, LOAD_MEMORY_LIMIT):
         try:
-            header = stage_csv(con, path, encoding)
+            with staged_csv(con, path, encoding) as staged:
+                missing = [c for c in CONTRACT_COLUMNS if c not in staged.header]
+                if missing:
+                    raise ContractFileError(f"{path} line 1: header lacks column(s) {', '.join(missing)}")
+                params = {"source": source, "source_file": path.name}
+                first_order = _held_records(con)
+                staged.scan("procurement/contract_rows_from_csv", params)
+                left_out = staged.list_problems()
+                sql.run(con, "procurement/contract_rows_numbered" if left_out else
+                        "procurement/contract_rows_numbered_all_read", {"first_order": first_order})
+                sql.run(con, "procurement/contract_rows_from_csv_problems", {**params, "first_order": first_order})
         except CsvFileError as err:
             raise ContractFileError(str(err)) from None
-        missing = [c for c in CONTRACT_COLUMNS if c not in header]
-        if missing:
-            raise ContractFileError(f"{path} line 1: header lacks column(s) {', '.join(missing)}")
-        sql.run(con, "procurement/incoming_source",
-                {"source": source, "source_file": path.name, "first_order": _held_records(con)})
-        sql.run(con, "procurement/contract_rows_from_csv")
-        _insert_incoming(con)
-        drop_staged_csv(con)
 
 
 def add_contract_frame(con, rows: pl.DataFrame, source: str | None = None) -> None:
@@ -105,17 +108,10 @@ def add_contract_frame(con, rows: pl.DataFrame, source: str | None = None) -> No
     con.register("reader_rows", reader_frame(rows).with_row_index("reader_index").to_arrow())
     try:
         with warehouse.memory_limit(con, LOAD_MEMORY_LIMIT):
-            sql.run(con, "procurement/incoming_source",
-                    {"source": source, "source_file": None, "first_order": _held_records(con)})
-            sql.run(con, "procurement/contract_rows_from_frame")
-            _insert_incoming(con)
+            sql.run(con, "procurement/contract_rows_from_frame",
+                    {"source": source, "first_order": _held_records(con)})
     finally:
         con.unregister("reader_rows")
-
-
-def _insert_incoming(con) -> None:
-    sql.run(con, "procurement/contract_rows_insert")
-    con.execute("DROP VIEW incoming_contract_rows; DROP TABLE incoming_source")
 
 
 CATEGORIES = ("ai", "surveillance", "ai_firm", "public_security_buyer", "bank_buyer", "hospital_buyer",

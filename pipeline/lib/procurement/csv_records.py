@@ -1,8 +1,8 @@
 """Read a CSV file's records into DuckDB, keeping the ones that cannot be read apart with their line and reason.
 
-DuckDB's CSV reader does the work (sql/csv/): every field as text, records numbered as in the file, and each
-record that does not split into the header's fields or is not text in the file's encoding listed in
-csv_problems as `line 7: byte 0xb9 at column 12 is not UTF-8 ...` or `line 9: 10 fields where the header has 8`.
+DuckDB's CSV reader does the work (sql/csv/): every field as text, in file order, and each record that does not
+split into the header's fields or is not text in the file's encoding listed in csv_problems as
+`line 7: byte 0xb9 at column 12 is not UTF-8 ...` or `line 9: 10 fields where the header has 8`.
 UTF-8 is read as it is; another declared encoding (gbk, gb18030, any Python codec) is first transcoded to UTF-8,
 bytes it cannot decode passed through so that DuckDB finds them on their line.
 """
@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import codecs
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -26,37 +28,58 @@ class CsvFileError(ValueError):
     """A CSV file that cannot be read at all; the message names the file."""
 
 
-def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None = None) -> list[str]:
-    """Read `path` into con's temporary view csv_records (the header's columns as text, and `record`, the record's
-    1-based number, the header not counted) and table csv_problems (record, line, problem) for the records left
-    out. Returns the header's column names."""
+@contextmanager
+def staged_csv(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None = None) -> Iterator[StagedCsv]:
+    """For the block: `path` ready to be read by the table macro csv_read (sql/csv/read.sql), and its header
+    checked. The block scans it once with StagedCsv.scan (an INSERT or CREATE TABLE AS, which keeps the
+    records in file order), then calls list_problems(). Read where the records go, not copied first: copying
+    3 million records only to copy them again was a third of the contracts load."""
     codec = _codec(path, encoding)
     if not path.is_file():
         raise CsvFileError(f"{path}: file not found")
     _check_header(path, codec)
     with _as_utf8(path, codec) as readable:
-        con.execute("DROP TABLE IF EXISTS csv_reject_errors; DROP TABLE IF EXISTS csv_reject_scans")
+        sql.run(con, "csv/read")
         try:
-            sql.run(con, "csv/read", {"path": str(readable)})
+            header = [d[0] for d in con.execute("SELECT * FROM csv_read($path) LIMIT 0",
+                                                {"path": str(readable)}).description]
         except duckdb.Error as err:
             raise CsvFileError(f"{path}: not a readable CSV file ({_first_line(err)})") from None
-        undecodable = con.execute(
+        con.execute("DROP TABLE IF EXISTS csv_reject_errors; DROP TABLE IF EXISTS csv_reject_scans")
+        try:
+            yield StagedCsv(con, path, readable, codec, header)
+        finally:
+            con.execute("DROP TABLE IF EXISTS csv_problems; DROP TABLE IF EXISTS csv_bytes; "
+                        "DROP TABLE IF EXISTS csv_reject_errors; DROP TABLE IF EXISTS csv_reject_scans")
+
+
+@dataclass(frozen=True)
+class StagedCsv:
+    con: duckdb.DuckDBPyConnection
+    path: Path
+    readable: Path  # the file DuckDB reads: path itself, or its UTF-8 copy
+    codec: str
+    header: list[str]
+
+    def scan(self, statement: str, params: dict | None = None) -> None:
+        """Run the SQL file that reads the records (FROM csv_read($path)); a file DuckDB cannot read fails
+        naming it."""
+        try:
+            sql.run(self.con, statement, {**(params or {}), "path": str(self.readable)})
+        except duckdb.InvalidInputException as err:
+            raise CsvFileError(f"{self.path}: not a readable CSV file ({_first_line(err)})") from None
+
+    def list_problems(self) -> int:
+        """Once scanned: table csv_problems (record, line, problem), one row per record left out; how many."""
+        undecodable = self.con.execute(
             "SELECT count(*) FROM csv_reject_errors WHERE error_type = 'INVALID ENCODING'").fetchone()[0]
         if undecodable:
-            sql.run(con, "csv/bytes", {"path": str(readable)})
+            sql.run(self.con, "csv/bytes", {"path": str(self.readable)})
         else:
-            sql.run(con, "csv/no_bytes")
-        label = "UTF-8" if codec == "utf-8" else codec.upper()
-        sql.run(con, "csv/problems", {"encoding": label, "hint": UTF8_HINT if codec == "utf-8" else ""})
-    left_out = con.execute("SELECT count(*) FROM csv_problems").fetchone()[0]
-    sql.run(con, "csv/records" if left_out else "csv/records_all_read")
-    return [row[0] for row in con.execute("DESCRIBE csv_read").fetchall()]
-
-
-def drop_staged_csv(con: duckdb.DuckDBPyConnection) -> None:
-    """Free what stage_csv holds, once its records have been copied where they belong."""
-    con.execute("DROP VIEW csv_records; DROP TABLE csv_read; DROP TABLE csv_problems; DROP TABLE csv_bytes; "
-                "DROP TABLE csv_reject_errors; DROP TABLE csv_reject_scans")
+            sql.run(self.con, "csv/no_bytes")
+        label = "UTF-8" if self.codec == "utf-8" else self.codec.upper()
+        sql.run(self.con, "csv/problems", {"encoding": label, "hint": UTF8_HINT if self.codec == "utf-8" else ""})
+        return self.con.execute("SELECT count(*) FROM csv_problems").fetchone()[0]
 
 
 def _codec(path: Path, encoding: str | None) -> str:

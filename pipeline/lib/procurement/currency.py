@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.lib import sql
-from pipeline.lib.procurement.csv_records import CsvFileError, drop_staged_csv, stage_csv
+from pipeline.lib.procurement.csv_records import CsvFileError, staged_csv
 
 RATE_COLUMNS = ("currency", "period", "rate")
 
@@ -31,17 +31,19 @@ def add_currency_rates(con, path: str | Path | None, convert_to: str | None) -> 
         return
     path = Path(path)
     try:
-        header = stage_csv(con, path)
+        with staged_csv(con, path) as staged:
+            missing = [c for c in RATE_COLUMNS if c not in staged.header]
+            if missing:
+                raise CurrencyRatesError(f"{path}:1: header lacks column(s) {', '.join(missing)} "
+                                         "(currency, period, rate)")
+            staged.scan("procurement/currency_rate_rows")
+            if staged.list_problems():
+                unreadable = con.execute("SELECT problem FROM csv_problems ORDER BY record LIMIT 1").fetchone()[0]
+                raise CurrencyRatesError(f"{path}:{unreadable.removeprefix('line ')}")
     except CsvFileError as err:
         raise CurrencyRatesError(str(err)) from None
-    missing = [c for c in RATE_COLUMNS if c not in header]
-    if missing:
-        raise CurrencyRatesError(f"{path}:1: header lacks column(s) {', '.join(missing)} (currency, period, rate)")
-    unreadable = con.execute("SELECT problem FROM csv_problems ORDER BY record LIMIT 1").fetchone()
-    if unreadable:
-        raise CurrencyRatesError(f"{path}:{unreadable[0].removeprefix('line ')}")
     sql.run(con, "procurement/currency_rates")
-    drop_staged_csv(con)
+    con.execute("DROP TABLE currency_rate_rows")
     bad = con.execute("SELECT record + 1, problem FROM currency_rates WHERE problem IS NOT NULL "
                       "ORDER BY record LIMIT 1").fetchone()
     if bad:
