@@ -1,4 +1,5 @@
--- contract_rows (temporary): every record of every source, as its reader gave it (READER_SCHEMA, all text),
+-- contract_rows (temporary): every record of every source, as its reader gave it (READER_SCHEMA, all text; for
+-- a usable record, contract_id, award_date, amount and currency only as typed, in the *_value columns),
 -- record_order: the records' order, sources in the order listed, then each source's records by file and row
 -- (which decides which of two publications of an award is the original); and, typed as each source is added
 -- (procurement/contract_rows_from_csv, _from_frame), the values and the reason the record cannot be used.

@@ -40,6 +40,10 @@ READER_SCHEMA = {
 }
 
 
+# Every ISO 4217 currency (pycountry's list): publishers award in hryvnia, lei, pesos, naira or drams as well.
+KNOWN_CURRENCIES = tuple(sorted(currency.alpha_3 for currency in pycountry.currencies))
+
+
 def reader_frame(rows: pl.DataFrame | list[dict]) -> pl.DataFrame:
     """Rows in READER_SCHEMA's order and types; columns a reader does not produce are NULL."""
     if isinstance(rows, list):
@@ -65,19 +69,24 @@ class ContractFileError(ValueError):
 def read_contract_rows(path: str | Path, encoding: str | None = None) -> pl.DataFrame:
     """All records of a contracts CSV as text, with source_file and 1-based source_row; no row is dropped here:
     a record that cannot be read (a ragged row, bytes not in the encoding) comes with its line and reason in
-    source_problem."""
+    source_problem. A usable record's id, date, amount and currency are given as typed (`1,000.50` as
+    `1000.50`)."""
     with duckdb.connect() as con:
         create_contract_rows(con)
         add_contract_csv(con, path, encoding)
-        return reader_frame(con.execute(
-            f"SELECT {', '.join(READER_SCHEMA)} FROM contract_rows ORDER BY record_order").pl())
+        return reader_frame(con.execute("SELECT * REPLACE (coalesce(contract_id, id_value) AS contract_id, "
+                                        "coalesce(award_date, award_date_value::VARCHAR) AS award_date, "
+                                        "coalesce(amount, amount_value::VARCHAR) AS amount, "
+                                        "coalesce(currency, currency_value) AS currency) "
+                                        "FROM contract_rows ORDER BY record_order").pl())
 
 
-def create_contract_rows(con) -> None:
+def create_contract_rows(con, known_currencies=KNOWN_CURRENCIES) -> None:
     """An empty temporary contract_rows table: READER_SCHEMA, record_order (sources in the order they are
     added, which decides which of two publications of an award is the original), and the typed values and
-    quarantine reason, found as each source is added."""
+    quarantine reason, found as each source is added; a currency not in known_currencies is a reason."""
     sql.run(con, "procurement/contract_rows")
+    sql.run(con, "procurement/known_currencies", {"known_currencies": list(known_currencies)})
     sql.run(con, "procurement/contract_value_macros")
 
 
@@ -94,7 +103,7 @@ def add_contract_csv(con, path: str | Path, encoding: str | None = None, source:
                     raise ContractFileError(f"{path} line 1: header lacks column(s) {', '.join(missing)}")
                 params = {"source": source, "source_file": path.name}
                 first_order = _held_records(con)
-                staged.scan("procurement/contract_rows_from_csv", params)
+                staged.scan("procurement/contract_rows_from_csv", {**params, **_known_currencies(con)})
                 left_out = staged.list_problems()
                 sql.run(con, "procurement/contract_rows_numbered" if left_out else
                         "procurement/contract_rows_numbered_all_read", {"first_order": first_order})
@@ -109,7 +118,7 @@ def add_contract_frame(con, rows: pl.DataFrame, source: str | None = None) -> No
     try:
         with warehouse.memory_limit(con, LOAD_MEMORY_LIMIT):
             sql.run(con, "procurement/contract_rows_from_frame",
-                    {"source": source, "first_order": _held_records(con)})
+                    {"source": source, "first_order": _held_records(con), **_known_currencies(con)})
     finally:
         con.unregister("reader_rows")
 
@@ -156,8 +165,9 @@ def default_taxonomy() -> Taxonomy:
     })
 
 
-# Every ISO 4217 currency (pycountry's list): publishers award in hryvnia, lei, pesos, naira or drams as well.
-KNOWN_CURRENCIES = tuple(sorted(currency.alpha_3 for currency in pycountry.currencies))
+def _known_currencies(con) -> dict:
+    """create_contract_rows's known currencies, as the parameter the statements adding records take."""
+    return {"known_currencies": con.execute("SELECT list(code ORDER BY code) FROM known_currencies").fetchone()[0]}
 
 
 def _held_records(con) -> int:
@@ -168,23 +178,22 @@ def build_contracts(con, rows: pl.DataFrame, taxonomy: Taxonomy, known_currencie
                     allow_empty: bool = False) -> None:
     """Write contracts and contract_quarantine from the records of one reader's frame (read_contract_rows,
     read_notices, read_ocds); see classify_contract_rows."""
-    create_contract_rows(con)
+    create_contract_rows(con, known_currencies)
     add_contract_frame(con, rows)
-    classify_contract_rows(con, taxonomy, known_currencies, allow_empty)
+    classify_contract_rows(con, taxonomy, allow_empty)
 
 
-def classify_contract_rows(con, taxonomy: Taxonomy, known_currencies=KNOWN_CURRENCIES,
-                           allow_empty: bool = False, rates_path: str | Path | None = None,
-                           convert_to: str | None = None) -> None:
+def classify_contract_rows(con, taxonomy: Taxonomy, allow_empty: bool = False,
+                           rates_path: str | Path | None = None, convert_to: str | None = None) -> None:
     """Write contracts and contract_quarantine from contract_rows, in one transaction; contracts the warehouse
     holds are not replaced by none (EmptyReplacementError) unless allow_empty. Buyer regions are resolved once
     per distinct buyer name. With a rates table and a target currency, amounts are also converted
     (pipeline/lib/procurement/currency.py)."""
     with warehouse.memory_limit(con, LOAD_MEMORY_LIMIT):
-        _classify(con, taxonomy, known_currencies, allow_empty, rates_path, convert_to)
+        _classify(con, taxonomy, allow_empty, rates_path, convert_to)
 
 
-def _classify(con, taxonomy, known_currencies, allow_empty, rates_path, convert_to) -> None:
+def _classify(con, taxonomy, allow_empty, rates_path, convert_to) -> None:
     add_currency_rates(con, rates_path, convert_to.upper() if convert_to else None)
     names = [row[0] for row in con.execute(
         "SELECT DISTINCT buyer_name FROM contract_rows WHERE buyer_name IS NOT NULL").fetchall()]
@@ -192,8 +201,6 @@ def _classify(con, taxonomy, known_currencies, allow_empty, rates_path, convert_
     try:
         # The temporary tables are made before the transaction: made inside it, DuckDB keeps them in the
         # transaction's own storage, which made the load twice as slow (benchmarks/contracts_load.py).
-        sql.run(con, "procurement/known_currencies", {"known_currencies": list(known_currencies)})
-        sql.run(con, "procurement/contract_currency_check")
         sql.run(con, "procurement/taxonomy_rule_macro")
         sql.run(con, "procurement/contract_duplicates")
         with warehouse.transaction(con):
