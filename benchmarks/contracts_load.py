@@ -1,9 +1,10 @@
 """Benchmark: loading and classifying 3 million contracts, beside a bare DuckDB scan and pandas.
 
-    .venv/bin/python benchmarks/contracts_load.py [--rows 3000000]
+    .venv/bin/python benchmarks/contracts_load.py [--rows 3000000] [--repeat 3]
 
 Generates (once, under benchmarks/.data/) a contracts CSV in the normalised format with real-style Chinese
-titles and buyers, then runs each method in a fresh process and reports time, peak memory and ratios:
+titles and buyers, then runs each method in a fresh process (--repeat times, the median reported) and reports time, peak memory
+and ratios:
 
   duckdb   the limit: DuckDB reads the CSV and computes the seven taxonomy flags with the same regular
            expressions (regexp_matches on title, buyer and supplier), nothing else
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-from harness import ROOT, measure, run_fresh
+from harness import ROOT, measure, run_median
 
 DATA = ROOT / "benchmarks" / ".data"
 TITLES = ["人脸识别系统采购项目", "视频结构化分析平台", "办公家具采购", "摄像机维修服务", "道路维修工程", "人工智能辅助诊断",
@@ -136,6 +137,7 @@ def child(method: str, path: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=3_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -146,9 +148,10 @@ def main() -> None:
     results = {}
     for method in METHODS:
         argument = sources_file(path) if method == "ours-2-sources" else path
-        results[method] = r = run_fresh(__file__, method, str(argument))
-        print(f"  {method:14s} {r['seconds']:7.2f} s   peak {r['peak_mb']:6.0f} MB   result {r['result']:,}",
-              flush=True)
+        results[method] = r = run_median(__file__, method, str(argument), args.repeat)
+        runs = ", ".join(f"{s:.2f}" for s in r["all_seconds"])
+        print(f"  {method:14s} {r['seconds']:7.2f} s   peak {r['peak_mb']:6.0f} MB   result {r['result']:,}   "
+              f"(runs: {runs})", flush=True)
     seconds = {method: r["seconds"] for method, r in results.items()}
     print(f"ours / duckdb: {seconds['ours'] / seconds['duckdb']:.1f}x time; "
           f"pandas / ours: {seconds['pandas'] / seconds['ours']:.1f}x time, "

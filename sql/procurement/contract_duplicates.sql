@@ -1,8 +1,9 @@
 -- contract_duplicates (temporary): the usable records that repeat an award published before, and the
 -- contract_id of its first publication. The same award: the same notice id, or the same buyer, supplier
 -- (both named), amount and date. The first is the first by record_order (sources in the order listed, then
--- file and row). Most records repeat nothing: the windows run only over the records whose id or award
--- (by its hash, then compared value by value) occurs more than once, found with two cheap aggregates.
+-- file and row). Most records repeat nothing: the windows run only over the records whose id or award occurs
+-- more than once, found by two aggregates over hashes (integers group faster than text; a collision only
+-- makes a record a candidate, the windows compare the values themselves).
 CREATE OR REPLACE TEMP TABLE contract_duplicates AS
 WITH records AS (
     SELECT record_order, id_value AS contract_id, nullif(trim(buyer_name), '') AS buyer_name,
@@ -10,7 +11,7 @@ WITH records AS (
     FROM contract_rows
     WHERE quarantine_reason IS NULL
 ),
-repeated_ids AS (SELECT contract_id FROM records GROUP BY contract_id HAVING count(*) > 1),
+repeated_ids AS (SELECT hash(contract_id) AS id_hash FROM records GROUP BY id_hash HAVING count(*) > 1),
 repeated_awards AS (
     SELECT hash(buyer_name, supplier_name, amount, award_date) AS award_hash
     FROM records
@@ -20,7 +21,7 @@ repeated_awards AS (
 ),
 candidates AS (
     SELECT * FROM records
-    WHERE contract_id IN (SELECT contract_id FROM repeated_ids)
+    WHERE hash(contract_id) IN (SELECT id_hash FROM repeated_ids)
        OR (buyer_name IS NOT NULL AND supplier_name IS NOT NULL
            AND hash(buyer_name, supplier_name, amount, award_date) IN (SELECT award_hash FROM repeated_awards))
 )

@@ -56,7 +56,7 @@ SELECT
     CASE WHEN currency_value = $convert_to THEN amount_value
          ELSE round(amount_value * coalesce(day_rate.rate, year_rate.rate), 2)::DECIMAL(18, 2) END AS amount_converted,
     CASE WHEN currency_value = $convert_to OR coalesce(day_rate.rate, year_rate.rate) IS NOT NULL
-         THEN $convert_to END AS converted_currency,
+         THEN $convert_to::VARCHAR END AS converted_currency,
     CASE WHEN $convert_to IS NOT NULL AND currency_value <> $convert_to AND day_rate.rate IS NULL
               AND year_rate.rate IS NULL
          THEN 'no rate for ' || currency_value || ' on ' || award_date_value || ' or in ' || year(award_date_value)

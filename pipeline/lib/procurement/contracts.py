@@ -59,7 +59,7 @@ def reader_frame(rows: pl.DataFrame | list[dict]) -> pl.DataFrame:
 # load's peak is the limit plus the Python process, and under a lower limit DuckDB spills the sort and windows
 # to disk for no measurable loss of time (benchmarks/contracts_load.py); set for the load only, so that the
 # other assets keep the warehouse's limit.
-LOAD_MEMORY_LIMIT = "600MB"
+LOAD_MEMORY_LIMIT = "500MB"
 
 
 class ContractFileError(ValueError):
