@@ -38,15 +38,22 @@ def test_unreadable_lines_are_quarantined_with_their_line_and_the_good_rows_kept
         b"4,2019-05-01,b,440100\n",  # 4 fields
         '5,2019-05-01,b,440100,s,100,CNY,"a title\nover two lines"\n'.encode(),
         b"6,2019-05-01,b,440100,s,100,CNY,t\n",
+        b'7,2019-05-01,"b"x,440100,s,100,CNY,t\n',  # text after the closing quote
+        b"8,2019-05-01,b,440100,s,100,CNY,t\n",
+        b'9,2019-05-01,"b,440100,s,100,CNY,t\n',  # a quote never closed
     ]))
     build_contracts(con, read_contract_rows(path), default_taxonomy())
+    quote = ("a quoted field is not closed where it ends (a quote missing, or text after the closing quote); a quote "
+             "never closed takes the lines after it with it")
     assert con.execute("SELECT source_file, source_row, quarantine_reason FROM contract_quarantine").fetchall() == [
         ("mixed.csv", 2, "line 3: byte 0xb9 at column 14 is not UTF-8" + GBK_HINT),
         ("mixed.csv", 3, "line 4: 10 fields where the header has 8"),
         ("mixed.csv", 4, "line 5: 4 fields where the header has 8"),
+        ("mixed.csv", 7, f"line 9: {quote}"),  # record 5 took two lines
+        ("mixed.csv", 9, f"line 11: {quote}"),
     ]
     assert con.execute("SELECT contract_id, source_row, title FROM contracts ORDER BY source_row").fetchall() == [
-        ("1", 1, "人脸识别系统"), ("5", 5, "a title\nover two lines"), ("6", 6, "t")]
+        ("1", 1, "人脸识别系统"), ("5", 5, "a title\nover two lines"), ("6", 6, "t"), ("8", 8, "t")]
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030"])

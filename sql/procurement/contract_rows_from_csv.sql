@@ -1,4 +1,4 @@
--- Append the records of a normalised contracts CSV (csv_read($path), sql/csv/read.sql) to contract_rows,
+-- Append the records of a normalised contracts CSV (csv_read($path, $columns), sql/csv/read.sql) to contract_rows,
 -- typed as they are read, named $source, from file $source_file. Records keep the file's order, so that
 -- procurement/contract_rows_numbered can number them; the records DuckDB could not read are added after
 -- (procurement/contract_rows_from_csv_problems).
@@ -17,4 +17,4 @@ SELECT $source::VARCHAR AS source, $source_file::VARCHAR AS source_file,
        CASE WHEN quarantine_reason IS NOT NULL THEN award_date END AS award_date,
        CASE WHEN quarantine_reason IS NOT NULL THEN amount END AS amount,
        CASE WHEN quarantine_reason IS NOT NULL THEN currency END AS currency
-FROM csv_read($path);
+FROM csv_read($path, $columns);

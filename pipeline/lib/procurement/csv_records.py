@@ -10,6 +10,7 @@ bytes it cannot decode passed through so that DuckDB finds them on their line.
 from __future__ import annotations
 
 import codecs
+import csv
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,20 +38,15 @@ def staged_csv(con: duckdb.DuckDBPyConnection, path: Path, encoding: str | None 
     codec = _codec(path, encoding)
     if not path.is_file():
         raise CsvFileError(f"{path}: file not found")
-    _check_header(path, codec)
+    header = _read_header(path, codec)
     with _as_utf8(path, codec) as readable:
         sql.run(con, "csv/read")
-        try:
-            header = [d[0] for d in con.execute("SELECT * FROM csv_read($path) LIMIT 0",
-                                                {"path": str(readable)}).description]
-        except duckdb.Error as err:
-            raise CsvFileError(f"{path}: not a readable CSV file ({_first_line(err)})") from None
         con.execute("DROP TABLE IF EXISTS csv_reject_errors; DROP TABLE IF EXISTS csv_reject_scans")
         try:
             yield StagedCsv(con, path, readable, codec, header)
         finally:
-            con.execute("DROP TABLE IF EXISTS csv_problems; DROP TABLE IF EXISTS csv_bytes; "
-                        "DROP TABLE IF EXISTS csv_reject_errors; DROP TABLE IF EXISTS csv_reject_scans")
+            for table in ("csv_problems", "csv_bytes", "csv_file_lines", "csv_reject_errors", "csv_reject_scans"):
+                con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 @dataclass(frozen=True)
@@ -65,21 +61,40 @@ class StagedCsv:
         """Run the SQL file that reads the records (FROM csv_read($path)); a file DuckDB cannot read fails
         naming it."""
         try:
-            sql.run(self.con, statement, {**(params or {}), "path": str(self.readable)})
+            sql.run(self.con, statement, {**(params or {}), "path": str(self.readable),
+                                          "columns": {name: "VARCHAR" for name in self.header}})
         except duckdb.InvalidInputException as err:
             raise CsvFileError(f"{self.path}: not a readable CSV file ({_first_line(err)})") from None
 
     def list_problems(self) -> int:
-        """Once scanned: table csv_problems (record, line, problem), one row per record left out; how many."""
+        """Once scanned: table csv_problems (record, line, problem), one row per record left out; how many.
+        Reading the file again only for the lines of those records, when there are any."""
         undecodable = self.con.execute(
             "SELECT count(*) FROM csv_reject_errors WHERE error_type = 'INVALID ENCODING'").fetchone()[0]
         if undecodable:
             sql.run(self.con, "csv/bytes", {"path": str(self.readable)})
         else:
             sql.run(self.con, "csv/no_bytes")
+        starts = [row[0] for row in self.con.execute(
+            "SELECT DISTINCT line_byte_position FROM csv_reject_errors ORDER BY 1").fetchall()]
+        sql.run(self.con, "csv/file_lines", {"starts": starts, "lines": _lines_at(self.readable, starts)})
         label = "UTF-8" if self.codec == "utf-8" else self.codec.upper()
         sql.run(self.con, "csv/problems", {"encoding": label, "hint": UTF8_HINT if self.codec == "utf-8" else ""})
         return self.con.execute("SELECT count(*) FROM csv_problems").fetchone()[0]
+
+
+def _lines_at(path: Path, positions: list[int]) -> list[int]:
+    """The file's line (1-based, as an editor counts them) at each of the sorted 1-based byte positions. DuckDB
+    counts a record as one line, so after a field that spans lines its own count would name the wrong line."""
+    lines: list[int] = []
+    newlines = offset = 0
+    with open(path, "rb") as handle:
+        while len(lines) < len(positions) and (chunk := handle.read(_CHUNK)):
+            while len(lines) < len(positions) and positions[len(lines)] - 1 <= offset + len(chunk):
+                lines.append(newlines + chunk[:positions[len(lines)] - 1 - offset].count(b"\n") + 1)
+            newlines += chunk.count(b"\n")
+            offset += len(chunk)
+    return lines
 
 
 def _codec(path: Path, encoding: str | None) -> str:
@@ -107,17 +122,25 @@ def _as_utf8(path: Path, codec: str):
         yield Path(copy.name)
 
 
-def _check_header(path: Path, codec: str) -> None:
-    # DuckDB names the columns column0, column1 ... when the header is not text, and the fault would then
-    # read as a missing column: say what it is.
+def _read_header(path: Path, codec: str) -> list[str]:
+    """The header's column names, read here rather than guessed by DuckDB's sniffer: a sniffer that meets a
+    quote left open fails the whole file without a line, and a header that is not text would read as columns
+    named column0, column1 ... and then as a missing column."""
     with open(path, "rb") as handle:
-        header = handle.readline()
+        line = handle.readline()
     try:
-        header.decode(codec)
+        text = line.decode("utf-8-sig" if codec == "utf-8" else codec)
     except UnicodeDecodeError as err:
         hint = UTF8_HINT if codec == "utf-8" else ""
-        raise CsvFileError(f"{path} line 1: byte 0x{header[err.start]:02x} of the header is not "
+        raise CsvFileError(f"{path} line 1: byte 0x{line[err.start]:02x} of the header is not "
                            f"{'UTF-8' if codec == 'utf-8' else codec.upper()}{hint}") from None
+    names = next(csv.reader([text.rstrip("\r\n")]), [])
+    if not any(name.strip() for name in names):
+        raise CsvFileError(f"{path} line 1: no header; the first line must name the columns")
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise CsvFileError(f"{path} line 1: the header names column {repeated[0]!r} twice")
+    return names
 
 
 def _first_line(err: Exception) -> str:
