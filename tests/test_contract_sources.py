@@ -16,7 +16,7 @@ from pipeline.lib.procurement.contracts import (
 from pipeline.lib.procurement.sources import SourcesFileError, add_source, read_sources_file
 
 HEADER = "contract_id,award_date,buyer_name,buyer_region_id,supplier_name,amount,currency,title\n"
-GBK_HINT = '; declare encoding = "gbk" if the file is GBK'
+GBK_HINT = "; declare the file's encoding (gb18030 reads GBK and most other Chinese files that are not UTF-8)"
 
 
 @pytest.fixture

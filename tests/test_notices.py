@@ -230,7 +230,7 @@ def test_a_directory_of_notice_files(tmp_path):
     assert csv.select("source_row", "amount", "source_problem").rows() == [
         (2, "100.00", None),
         (3, "200.00", "2019/guangzhou.csv:3: byte 0xb9 is not UTF-8; declare the file's encoding "
-                      "(gb18030 reads most Chinese files that are not UTF-8)"),
+                      "(gb18030 reads GBK and most other Chinese files that are not UTF-8)"),
         (4, "300.00", None),  # the record with a line break in its title starts on line 4
     ]
     assert rows.filter(pl.col("source_file") == "broken.xlsx")["source_problem"].item().startswith(

@@ -10,7 +10,9 @@ FROM (
         FROM csv_problems
     ),
     points AS (SELECT read_before, max(skipped) AS skipped FROM skips GROUP BY read_before),
-    read AS (SELECT rowid AS row_id, rowid - $first_order + 1 AS nth_read FROM contract_rows WHERE rowid >= $first_order)
+    read AS (
+        SELECT rowid AS row_id, rowid - $first_order + 1 AS nth_read FROM contract_rows WHERE rowid >= $first_order
+    )
     SELECT row_id, nth_read + coalesce(points.skipped, 0) AS record
     FROM read ASOF LEFT JOIN points ON read.nth_read > points.read_before
 ) AS numbered

@@ -20,8 +20,9 @@ from pathlib import Path
 import duckdb
 
 from pipeline.lib import sql
+from pipeline.lib.errors import first_line
+from pipeline.lib.procurement.encodings import NOT_UTF8_HINT, UnknownEncodingError, codec_name, label
 
-UTF8_HINT = '; declare encoding = "gbk" if the file is GBK'
 _CHUNK = 1 << 20
 
 
@@ -64,7 +65,7 @@ class StagedCsv:
             sql.run(self.con, statement, {**(params or {}), "path": str(self.readable),
                                           "columns": {name: "VARCHAR" for name in self.header}})
         except duckdb.InvalidInputException as err:
-            raise CsvFileError(f"{self.path}: not a readable CSV file ({_first_line(err)})") from None
+            raise CsvFileError(f"{self.path}: not a readable CSV file ({first_line(err)})") from None
 
     def list_problems(self) -> int:
         """Once scanned: table csv_problems (record, line, problem), one row per record left out; how many.
@@ -78,8 +79,8 @@ class StagedCsv:
         starts = [row[0] for row in self.con.execute(
             "SELECT DISTINCT line_byte_position FROM csv_reject_errors ORDER BY 1").fetchall()]
         sql.run(self.con, "csv/file_lines", {"starts": starts, "lines": _lines_at(self.readable, starts)})
-        label = "UTF-8" if self.codec == "utf-8" else self.codec.upper()
-        sql.run(self.con, "csv/problems", {"encoding": label, "hint": UTF8_HINT if self.codec == "utf-8" else ""})
+        sql.run(self.con, "csv/problems",
+                {"encoding": label(self.codec), "hint": NOT_UTF8_HINT if self.codec == "utf-8" else ""})
         return self.con.execute("SELECT count(*) FROM csv_problems").fetchone()[0]
 
 
@@ -99,11 +100,9 @@ def _lines_at(path: Path, positions: list[int]) -> list[int]:
 
 def _codec(path: Path, encoding: str | None) -> str:
     try:
-        name = codecs.lookup(encoding or "utf-8").name
-    except LookupError:
-        raise CsvFileError(f"{path}: encoding {encoding!r} is not one Python knows; use e.g. \"utf-8\", \"gbk\" or "
-                           "\"gb18030\"") from None
-    return "utf-8" if name in ("utf-8", "utf-8-sig") else name
+        return codec_name(encoding)
+    except UnknownEncodingError as err:
+        raise CsvFileError(f"{path}: {err}") from None
 
 
 @contextmanager
@@ -131,9 +130,9 @@ def _read_header(path: Path, codec: str) -> list[str]:
     try:
         text = line.decode("utf-8-sig" if codec == "utf-8" else codec)
     except UnicodeDecodeError as err:
-        hint = UTF8_HINT if codec == "utf-8" else ""
-        raise CsvFileError(f"{path} line 1: byte 0x{line[err.start]:02x} of the header is not "
-                           f"{'UTF-8' if codec == 'utf-8' else codec.upper()}{hint}") from None
+        hint = NOT_UTF8_HINT if codec == "utf-8" else ""
+        raise CsvFileError(f"{path} line 1: byte 0x{line[err.start]:02x} of the header is not {label(codec)}{hint}") \
+            from None
     names = next(csv.reader([text.rstrip("\r\n")]), [])
     if not any(name.strip() for name in names):
         raise CsvFileError(f"{path} line 1: no header; the first line must name the columns")
@@ -142,6 +141,3 @@ def _read_header(path: Path, codec: str) -> list[str]:
         raise CsvFileError(f"{path} line 1: the header names column {repeated[0]!r} twice")
     return names
 
-
-def _first_line(err: Exception) -> str:
-    return str(err).strip().splitlines()[0]

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.lib import sql, warehouse
+from pipeline.lib.errors import first_line
 
 TRADE_DEAL_COLUMNS = ("deal_id", "exporter", "importer", "year", "technology", "smart_city", "firm")
 COVARIATE_COLUMNS = ("region_id", "year", "covariate", "value")
@@ -68,7 +69,7 @@ def _load(con, file: Path, name: str, staging: str, table: str, quarantine: str)
     try:
         sql.run(con, staging, {"path": str(file)})
     except duckdb.Error as err:  # a record DuckDB's CSV reader cannot split (its message gives the line)
-        raise TableFileError(f"{file}: {str(err).strip().splitlines()[0]}") from None
+        raise TableFileError(f"{file}: {first_line(err)}") from None
     sql.run(con, table, {"source_file": name})
     sql.run(con, quarantine, {"source_file": name})
     staging_table = staging.rsplit("/", 1)[-1]

@@ -17,6 +17,9 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
+from pipeline.lib.errors import first_line
+from pipeline.lib.procurement.encodings import NOT_UTF8_HINT, UnknownEncodingError, codec_name, label
+
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PARQUET_MAGIC = b"PAR1"
@@ -58,7 +61,7 @@ def _workbook(data: bytes, name: str) -> list[Sheet]:
     try:
         book = fastexcel.read_excel(data)
     except Exception as err:  # calamine's errors have many types; the message says what failed
-        raise Unreadable(f"{name}: not a readable Excel workbook ({_first_line(err)})") from None
+        raise Unreadable(f"{name}: not a readable Excel workbook ({first_line(err)})") from None
     found = []
     for index, sheet_name in enumerate(book.sheet_names):
         source_file = f"{name}#{sheet_name}"
@@ -66,7 +69,7 @@ def _workbook(data: bytes, name: str) -> list[Sheet]:
             # skip_rows=0 keeps the blank rows above the first used one, so row numbers are the spreadsheet's.
             frame = book.load_sheet(index, header_row=None, skip_rows=0, dtypes="string").to_polars()
         except Exception as err:
-            found.append(Sheet(source_file, None, f"sheet not readable ({_first_line(err)})"))
+            found.append(Sheet(source_file, None, f"sheet not readable ({first_line(err)})"))
             continue
         found.append(Sheet(source_file, _grid(frame, pl.int_range(1, pl.len() + 1))))
     return found
@@ -77,7 +80,7 @@ def _parquet(data: bytes, name: str) -> Sheet:
         frame = pl.read_parquet(io.BytesIO(data))
         frame = frame.select(pl.all().cast(pl.String))
     except Exception as err:  # a damaged file, or nested columns that are not text
-        raise Unreadable(f"{name}: not a readable Parquet table ({_first_line(err)})") from None
+        raise Unreadable(f"{name}: not a readable Parquet table ({first_line(err)})") from None
     # The column names are the header row (row 0); data rows are numbered from 1.
     header = pl.DataFrame([frame.columns], schema=frame.columns, orient="row")
     return Sheet(name, _grid(pl.concat([header, frame]), pl.int_range(0, pl.len())))
@@ -87,21 +90,24 @@ def decode_csv(data: bytes, name: str, encoding: str | None) -> tuple[str, dict[
     """The text of a CSV file, and for each line holding bytes that are not text in its encoding, the problem as
     `file:line: ...` (those bytes become U+FFFD). A declared encoding (gbk, gb18030) is honoured; undeclared,
     UTF-8 with or without a byte-order mark."""
-    codec = encoding or "utf-8-sig"
+    try:
+        codec = codec_name(encoding)
+    except UnknownEncodingError as err:
+        raise Unreadable(f"{name}: {err}") from None
+    codec = "utf-8-sig" if codec == "utf-8" else codec  # a byte-order mark is not text
     try:
         return data.decode(codec), {}
-    except LookupError:
-        raise Unreadable(f"{name}: unknown encoding {encoding!r}") from None
     except UnicodeDecodeError:
         pass
     text = data.decode(codec, errors="surrogateescape")
-    hint = "" if encoding else "; declare the file's encoding (gb18030 reads most Chinese files that are not UTF-8)"
+    hint = "" if encoding else NOT_UTF8_HINT
+    named = label(codec_name(encoding))
     problems: dict[int, str] = {}
     line, counted_to = 1, 0
     for match in FIRST_UNDECODED_ON_A_LINE.finditer(text):
         line += text.count("\n", counted_to, match.start())
         counted_to = match.start()
-        problems[line] = f"{name}:{line}: byte 0x{ord(match[0][-1]) - 0xDC00:02x} is not {encoding or 'UTF-8'}{hint}"
+        problems[line] = f"{name}:{line}: byte 0x{ord(match[0][-1]) - 0xDC00:02x} is not {named}{hint}"
     return UNDECODED.sub("\ufffd", text), problems
 
 
@@ -118,7 +124,7 @@ def _csv(data: bytes, name: str, encoding: str | None) -> Sheet:
         try:
             frame = _read_csv(",".join(['""'] * width) + "\n" + text).slice(1)
         except pl.exceptions.ComputeError as err:
-            raise Unreadable(f"{name}: not a readable CSV file ({_first_line(err)})") from None
+            raise Unreadable(f"{name}: not a readable CSV file ({first_line(err)})") from None
     if frame is None:
         return Sheet(name, None)
     # A record starts on the line after the previous one ends; a quoted cell may hold line breaks.
@@ -142,6 +148,3 @@ def _read_csv(text: str) -> pl.DataFrame | None:
     except pl.exceptions.NoDataError:
         return None
 
-
-def _first_line(err: Exception) -> str:
-    return (str(err).strip().splitlines() or [type(err).__name__])[0]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import ijson
 
+from pipeline.lib.errors import first_line
 from pipeline.lib.procurement.contracts import ContractFileError
 
 STREAMED_ARRAYS = ("releases", "records")
@@ -113,7 +114,7 @@ def read_documents(path: Path) -> Iterator[Element | Document]:
         if number == 0 and _is_blank(path, encoding):
             return  # an empty file holds no document (ijson calls it premature EOF)
         line = _error_line(path, encoding)
-        reason = str(err).splitlines()[0].rstrip(".")
+        reason = first_line(err).rstrip(".")
         raise ContractFileError(f"{path} line {line}: not JSON ({reason})") from None
     except UnicodeError as err:
         raise ContractFileError(f"{path}: not text in {encoding} ({err.reason})") from None
