@@ -8,6 +8,7 @@ import duckdb
 import polars as pl
 import pytest
 import xlsxwriter
+import xlwt
 
 from pipeline.lib.procurement.contracts import (
     ContractFileError,
@@ -49,13 +50,25 @@ def _write_xlsx(path, rows):
     return path
 
 
-@pytest.mark.parametrize("write", [_write_csv, _write_xlsx], ids=["csv", "xlsx"])
-def test_notices_are_normalised_and_faults_named(tmp_path, write):
-    path = write(tmp_path / ("notices.csv" if write is _write_csv else "notices.xlsx"), ROWS)
+def _write_xls(path, rows):
+    # The Excel 97-2003 format, which older provincial portals still publish.
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Sheet1")
+    for r, row in enumerate([HEADER, *rows]):
+        for c, cell in enumerate(row):
+            sheet.write(r, c, cell)
+    book.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize(("write", "name"), [(_write_csv, "notices.csv"), (_write_xlsx, "notices.xlsx"),
+                                             (_write_xls, "notices.xls")], ids=["csv", "xlsx", "xls"])
+def test_notices_are_normalised_and_faults_named(tmp_path, write, name):
+    path = write(tmp_path / name, ROWS)
     rows = read_notices(path)
     assert rows.height == len(ROWS)
     # A CSV row is its line; a workbook row is the sheet's row, and source_file names the sheet.
-    assert rows["source_file"].unique().to_list() == ["notices.csv" if write is _write_csv else "notices.xlsx#Sheet1"]
+    assert rows["source_file"].unique().to_list() == [name if write is _write_csv else f"{name}#Sheet1"]
     assert rows["source_row"].to_list() == [2, 3, 4, 5, 6, 7]
     first = rows.row(0, named=True)
     assert (first["contract_id"], first["award_date"], first["amount"], first["buyer_region_id"], first["currency"],
