@@ -74,11 +74,7 @@ def read_contract_rows(path: str | Path, encoding: str | None = None) -> pl.Data
     with duckdb.connect() as con:
         create_contract_rows(con)
         add_contract_csv(con, path, encoding)
-        return reader_frame(con.execute("SELECT * REPLACE (coalesce(contract_id, id_value) AS contract_id, "
-                                        "coalesce(award_date, award_date_value::VARCHAR) AS award_date, "
-                                        "coalesce(amount, amount_value::VARCHAR) AS amount, "
-                                        "coalesce(currency, currency_value) AS currency) "
-                                        "FROM contract_rows ORDER BY record_order").pl())
+        return reader_frame(sql.run(con, "procurement/contract_rows_as_read").pl())
 
 
 def create_contract_rows(con, known_currencies=KNOWN_CURRENCIES) -> None:
@@ -167,11 +163,11 @@ def default_taxonomy() -> Taxonomy:
 
 def _known_currencies(con) -> dict:
     """create_contract_rows's known currencies, as the parameter the statements adding records take."""
-    return {"known_currencies": con.execute("SELECT list(code ORDER BY code) FROM known_currencies").fetchone()[0]}
+    return {"known_currencies": sql.run(con, "procurement/known_currency_list").fetchone()[0]}
 
 
 def _held_records(con) -> int:
-    return con.execute("SELECT count(*) FROM contract_rows").fetchone()[0]
+    return warehouse.table_rows(con, "contract_rows")
 
 
 def build_contracts(con, rows: pl.DataFrame, taxonomy: Taxonomy, known_currencies=KNOWN_CURRENCIES,
@@ -195,8 +191,7 @@ def classify_contract_rows(con, taxonomy: Taxonomy, allow_empty: bool = False,
 
 def _classify(con, taxonomy, allow_empty, rates_path, convert_to) -> None:
     add_currency_rates(con, rates_path, convert_to.upper() if convert_to else None)
-    names = [row[0] for row in con.execute(
-        "SELECT DISTINCT buyer_name FROM contract_rows WHERE buyer_name IS NOT NULL").fetchall()]
+    names = [row[0] for row in sql.run(con, "procurement/buyer_names").fetchall()]
     con.register("buyer_resolutions", resolve_buyers(names).to_arrow())
     try:
         # The temporary tables are made before the transaction: made inside it, DuckDB keeps them in the

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.lib import sql
+from pipeline.lib import sql, warehouse
 from pipeline.lib.errors import first_line
 from pipeline.lib.procurement.encodings import NOT_UTF8_HINT, UnknownEncodingError, codec_name, label
 
@@ -70,18 +70,15 @@ class StagedCsv:
     def list_problems(self) -> int:
         """Once scanned: table csv_problems (record, line, problem), one row per record left out; how many.
         Reading the file again only for the lines of those records, when there are any."""
-        undecodable = self.con.execute(
-            "SELECT count(*) FROM csv_reject_errors WHERE error_type = 'INVALID ENCODING'").fetchone()[0]
-        if undecodable:
+        if sql.run(self.con, "csv/undecodable_records").fetchone()[0]:
             sql.run(self.con, "csv/bytes", {"path": str(self.readable)})
         else:
             sql.run(self.con, "csv/no_bytes")
-        starts = [row[0] for row in self.con.execute(
-            "SELECT DISTINCT line_byte_position FROM csv_reject_errors ORDER BY 1").fetchall()]
+        starts = [row[0] for row in sql.run(self.con, "csv/problem_starts").fetchall()]
         sql.run(self.con, "csv/file_lines", {"starts": starts, "lines": _lines_at(self.readable, starts)})
         sql.run(self.con, "csv/problems",
                 {"encoding": label(self.codec), "hint": NOT_UTF8_HINT if self.codec == "utf-8" else ""})
-        return self.con.execute("SELECT count(*) FROM csv_problems").fetchone()[0]
+        return warehouse.table_rows(self.con, "csv_problems")
 
 
 def _lines_at(path: Path, positions: list[int]) -> list[int]:

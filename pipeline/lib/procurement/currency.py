@@ -38,13 +38,12 @@ def add_currency_rates(con, path: str | Path | None, convert_to: str | None) -> 
                                          "(currency, period, rate)")
             staged.scan("procurement/currency_rate_rows")
             if staged.list_problems():
-                unreadable = con.execute("SELECT problem FROM csv_problems ORDER BY record LIMIT 1").fetchone()[0]
+                unreadable = sql.run(con, "csv/first_problem").fetchone()[0]
                 raise CurrencyRatesError(f"{path}:{unreadable.removeprefix('line ')}")
     except CsvFileError as err:
         raise CurrencyRatesError(str(err)) from None
     sql.run(con, "procurement/currency_rates")
     con.execute("DROP TABLE currency_rate_rows")
-    bad = con.execute("SELECT record + 1, problem FROM currency_rates WHERE problem IS NOT NULL "
-                      "ORDER BY record LIMIT 1").fetchone()
+    bad = sql.run(con, "procurement/currency_rate_first_problem").fetchone()
     if bad:
         raise CurrencyRatesError(f"{path}:{bad[0]}: {bad[1]}")
