@@ -52,3 +52,9 @@ def run(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None
         return con.execute(text, used) if used else con.execute(text)
     except duckdb.Error as err:
         raise type(err)(f"sql/{name}.sql: {err}") from err
+
+
+def one_row(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The one row sql/<name>.sql returns, keyed by its column names (so the file alone names the values)."""
+    cursor = run(con, name, params)
+    return dict(zip([column[0] for column in cursor.description], cursor.fetchone(), strict=True))
