@@ -31,7 +31,8 @@ class EventStudyConfig(dg.Config):
                     "buyers' regions")
     # A list of Literal choices is not a Dagster config type (nor is a list of Enum usable: its default stays a
     # string), so the choices are checked in code.
-    estimators: list[str] = Field(list(ESTIMATORS), description=f"The specifications to fit, of {', '.join(ESTIMATORS)}")
+    estimators: list[str] = Field(list(ESTIMATORS),
+                                  description=f"The specifications to fit, of {', '.join(ESTIMATORS)}")
     leads: int = Field(2, description="Periods before unrest (pre-trend terms)")
     lags: int = Field(3, description="Periods after unrest")
 
@@ -55,7 +56,7 @@ def event_study(context: dg.AssetExecutionContext, config: EventStudyConfig,
         missing = missing_outcomes(panel, config.outcomes)
         if missing:
             raise dg.Failure(f"outcome(s) {missing} are not columns of unrest_panel")
-        fits = [Fit(f"{spec}_{outcome}", f"{outcome} ({spec})", panel, outcome,
+        fits = [Fit(f"{spec}_{outcome}", f"{spec} {outcome}", panel, outcome,
                     lambda rows, outcome, spec=spec: ESTIMATORS[spec](rows, outcome, config.leads, config.lags))
                 for spec in config.estimators for outcome in config.outcomes]
         try:

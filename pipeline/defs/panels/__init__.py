@@ -59,8 +59,9 @@ def event_windows(config: WindowConfig, warehouse: DuckDBResource) -> dg.Materia
         sql.run(con, "panels/contract_windows")
         windows, by_k = sql.run(con, "panels/event_windows_summary").fetchone()
         meta = table_metadata(con, "event_windows", order_by="region_id, unrest_period, rel_period")
+    by_rel_period = dg.MetadataValue.json(json.loads(by_k))
     return dg.MaterializeResult(metadata={**meta, **config.model_dump(), "windows": windows,
-                                          "mean_ps_ai_contracts_by_rel_period": dg.MetadataValue.json(json.loads(by_k))})
+                                          "mean_ps_ai_contracts_by_rel_period": by_rel_period})
 
 
 @dg.asset_check(
@@ -105,13 +106,15 @@ def unrest_panel(config: PanelConfig, warehouse: DuckDBResource) -> dg.Materiali
                 "those of today's unrest_events and contracts in its span, under the run config it was built "
                 "with: rerun alone after a source changes, it says whether the panel is stale.",
 )
-def unrest_panel_balanced_and_complete(context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource) -> dg.AssetCheckResult:
+def unrest_panel_balanced_and_complete(context: dg.AssetCheckExecutionContext,
+                                       warehouse: DuckDBResource) -> dg.AssetCheckResult:
     config = latest_config(context, "unrest_panel", PanelConfig)
     with warehouse.get_connection() as con:
         check = sql.run(con, "panels/unrest_panel_check", config.model_dump()).fetchone()
     rows, regions, periods, distinct_cells, unrest_panel_sum, unrest_source, ps_panel, ps_source = check
     return dg.AssetCheckResult(
-        passed=rows == regions * periods == distinct_cells and unrest_panel_sum == unrest_source and ps_panel == ps_source,
+        passed=rows == regions * periods == distinct_cells
+        and unrest_panel_sum == unrest_source and ps_panel == ps_source,
         metadata={"rows": rows, "regions": regions, "periods": periods, "unrest_in_panel": unrest_panel_sum,
                   "unrest_in_span": unrest_source, "ps_ai_in_panel": ps_panel, "ps_ai_in_span": ps_source},
     )

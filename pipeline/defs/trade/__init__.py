@@ -154,7 +154,7 @@ def trade_event_study(context: dg.AssetExecutionContext, config: TradeEventStudy
         missing = missing_outcomes(panel, config.outcomes)
         if missing:
             raise dg.Failure(f"outcome(s) {missing} are not columns of trade_panel")
-        fits = [Fit(f"{split}_{outcome}", f"{outcome}, {split}",
+        fits = [Fit(f"{split}_{outcome}", f"{split} {outcome}",
                     panel if split == ALL_COUNTRIES else panel.filter(pl.col("regime") == split), outcome,
                     lambda rows, outcome: fit_event_study(rows, outcome, rel_periods), {"split": split})
                 for split in config.splits for outcome in config.outcomes]
