@@ -51,4 +51,4 @@ def test_the_windows_check_runs_with_its_asset_and_alone_against_todays_contract
                            selection=dg.AssetSelection.checks(windows_complete_and_pairs_add_up))
     assert alone.get_asset_materialization_events() == []  # the check alone, with the config the windows recorded
     assert _checks(alone) == [("windows_complete_and_pairs_add_up", False, 3)]
-    assert alone.get_asset_check_evaluations()[0].metadata["periods_before"].value == 1
+    assert alone.get_asset_check_evaluations()[0].metadata["periods_before"].value == 1  # the windows' config

@@ -1,8 +1,11 @@
 """What an asset check defined apart from its asset (@dg.asset_check) needs to rerun alone."""
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from pipeline.lib import sql
 
 C = TypeVar("C", bound=dg.Config)
 
@@ -16,3 +19,12 @@ def latest_config(context: dg.AssetCheckExecutionContext, asset: str, config_cla
         raise dg.Failure(f"{asset} has not been materialised yet: there is nothing to check")
     metadata = event.asset_materialization.metadata
     return config_class(**{name: metadata[name].value for name in config_class.model_fields if name in metadata})
+
+
+def check_row(context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource, asset: str,
+              config_class: type[dg.Config], check_sql: str) -> dict[str, Any]:
+    """The one row of sql/<check_sql>.sql, run with the config `asset` was last materialised with, by column name:
+    what the check decides on, and its metadata."""
+    config = latest_config(context, asset, config_class)
+    with warehouse.get_connection() as con:
+        return sql.one_row(con, check_sql, config.model_dump())

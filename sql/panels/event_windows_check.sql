@@ -11,6 +11,8 @@ SELECT
     (SELECT count(*) FROM windows) AS windows,
     (SELECT count(*) FROM windows
      WHERE rows <> ks OR ks <> $periods_before + $periods_after + 1
-        OR first_k <> -$periods_before OR last_k <> $periods_after) AS incomplete,
-    (SELECT coalesce(sum(contracts_total), 0) FROM event_windows) AS counted,
-    (SELECT count(*) FROM contract_windows) AS pairs;
+        OR first_k <> -$periods_before OR last_k <> $periods_after) AS windows_missing_a_k,
+    (SELECT coalesce(sum(contracts_total), 0) FROM event_windows) AS contracts_in_event_windows,
+    (SELECT count(*) FROM contract_windows) AS pairs_in_contract_windows,
+    $periods_before AS periods_before,
+    $periods_after AS periods_after;

@@ -5,14 +5,11 @@ from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from pipeline.defs.automation import REFRESH_WHEN_UPSTREAM_UPDATES
-from pipeline.defs.metadata import figure_metadata, table_metadata
-from pipeline.defs.resources import WAREHOUSE_POOL, warehouse_dir
-from pipeline.lib import sql
-from pipeline.lib import warehouse as warehouse_lib
+from pipeline.defs.estimation import read_panel, refuse_unknown, store_fits
+from pipeline.defs.resources import WAREHOUSE_POOL
 from pipeline.lib.estimation.event_study import SPEC_NAME, fit_event_study
-from pipeline.lib.estimation.fits import Fit, NothingToEstimateError, fit_all, missing_outcomes
+from pipeline.lib.estimation.fits import Fit
 from pipeline.lib.estimation.staggered import fit_did2s, fit_sun_abraham, fit_twfe
-from pipeline.lib.exports import export_with_manifest
 
 ESTIMATORS = {
     SPEC_NAME: lambda panel, outcome, leads, lags: fit_event_study(panel, outcome, range(-leads, lags + 1)),
@@ -46,34 +43,17 @@ class EventStudyConfig(dg.Config):
                       "One row per spec, outcome and k; a coefficient plot per spec and outcome.")
 def event_study(context: dg.AssetExecutionContext, config: EventStudyConfig,
                 warehouse: DuckDBResource) -> dg.MaterializeResult:
-    unknown = [e for e in config.estimators if e not in ESTIMATORS]
-    if unknown:
-        raise dg.Failure(f"unknown estimator(s) {unknown}; known: {list(ESTIMATORS)}")
-    figures = warehouse_dir(warehouse) / "figures"
-    figures.mkdir(parents=True, exist_ok=True)
+    refuse_unknown("estimator(s)", config.estimators, ESTIMATORS)
     with warehouse.get_connection() as con:
-        panel = sql.run(con, "estimates/unrest_panel_rows").pl()
-        missing = missing_outcomes(panel, config.outcomes)
-        if missing:
-            raise dg.Failure(f"outcome(s) {missing} are not columns of unrest_panel")
+        panel = read_panel(con, "estimates/unrest_panel_rows", "unrest_panel", config.outcomes)
         fits = [Fit(f"{spec}_{outcome}", f"{spec} {outcome}", panel, outcome,
                     lambda rows, outcome, spec=spec: ESTIMATORS[spec](rows, outcome, config.leads, config.lags))
                 for spec in config.estimators for outcome in config.outcomes]
-        try:
-            fitted = fit_all(fits, context.log)
-        except NothingToEstimateError as err:
-            raise dg.Failure(str(err)) from None
-        warehouse_lib.replace_table(con, "event_study", fitted.coefficients)
-        manifest = export_with_manifest(con, "event_study", warehouse_dir(warehouse) / "exports", ["unrest_panel"],
-                                        config.model_dump())
-        meta = table_metadata(con, "event_study", order_by="spec, outcome, rel_period", preview_rows=30)
-    plots = {f"plot_{name}": figure_metadata(png, figures / f"event_study_{name}.png", title)
-             for name, (title, png) in fitted.plots.items()}
+        skipped, metadata = store_fits(context, con, warehouse, "event_study", fits, ["unrest_panel"], config,
+                                       order_by="spec, outcome, rel_period")
     # An outcome that never varies has nothing to estimate (a sector with no AI purchases at all).
-    constant = sorted({fit.outcome for fit in fitted.skipped})
-    return dg.MaterializeResult(metadata={**meta, **plots, "figures_dir": str(figures),
-                                          "outcomes_not_estimated": dg.MetadataValue.json(constant),
-                                          "manifest": dg.MetadataValue.json(manifest)})
+    constant = sorted({fit.outcome for fit in skipped})
+    return dg.MaterializeResult(metadata={**metadata, "outcomes_not_estimated": dg.MetadataValue.json(constant)})
 
 
 defs = dg.Definitions(assets=[event_study])

@@ -8,7 +8,7 @@ from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from pipeline.defs.automation import REFRESH_WHEN_UPSTREAM_UPDATES
-from pipeline.defs.checks import latest_config
+from pipeline.defs.checks import check_row
 from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL, warehouse_dir
 from pipeline.lib import sql
@@ -72,13 +72,10 @@ def event_windows(config: WindowConfig, warehouse: DuckDBResource) -> dg.Materia
 )
 def windows_complete_and_pairs_add_up(context: dg.AssetCheckExecutionContext,
                                       warehouse: DuckDBResource) -> dg.AssetCheckResult:
-    config = latest_config(context, "event_windows", WindowConfig)
-    with warehouse.get_connection() as con:
-        windows, incomplete, counted, pairs = sql.run(con, "panels/event_windows_check", config.model_dump()).fetchone()
+    c = check_row(context, warehouse, "event_windows", WindowConfig, "panels/event_windows_check")
     return dg.AssetCheckResult(
-        passed=incomplete == 0 and counted == pairs,
-        metadata={"windows": windows, "windows_missing_a_k": incomplete, "contracts_in_event_windows": counted,
-                  "pairs_in_contract_windows": pairs, **config.model_dump()})
+        passed=c["windows_missing_a_k"] == 0 and c["contracts_in_event_windows"] == c["pairs_in_contract_windows"],
+        metadata=c)
 
 
 @dg.asset(
@@ -108,16 +105,10 @@ def unrest_panel(config: PanelConfig, warehouse: DuckDBResource) -> dg.Materiali
 )
 def unrest_panel_balanced_and_complete(context: dg.AssetCheckExecutionContext,
                                        warehouse: DuckDBResource) -> dg.AssetCheckResult:
-    config = latest_config(context, "unrest_panel", PanelConfig)
-    with warehouse.get_connection() as con:
-        check = sql.run(con, "panels/unrest_panel_check", config.model_dump()).fetchone()
-    rows, regions, periods, distinct_cells, unrest_panel_sum, unrest_source, ps_panel, ps_source = check
+    c = check_row(context, warehouse, "unrest_panel", PanelConfig, "panels/unrest_panel_check")
     return dg.AssetCheckResult(
-        passed=rows == regions * periods == distinct_cells
-        and unrest_panel_sum == unrest_source and ps_panel == ps_source,
-        metadata={"rows": rows, "regions": regions, "periods": periods, "unrest_in_panel": unrest_panel_sum,
-                  "unrest_in_span": unrest_source, "ps_ai_in_panel": ps_panel, "ps_ai_in_span": ps_source},
-    )
+        passed=c["rows"] == c["regions"] * c["periods"] == c["distinct_cells"]
+        and c["unrest_in_panel"] == c["unrest_in_span"] and c["ps_ai_in_panel"] == c["ps_ai_in_span"], metadata=c)
 
 
 defs = dg.Definitions(assets=[event_windows, unrest_panel],

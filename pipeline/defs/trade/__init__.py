@@ -6,13 +6,14 @@ from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from pipeline.defs.automation import REFRESH_WHEN_UPSTREAM_UPDATES
-from pipeline.defs.checks import latest_config
-from pipeline.defs.metadata import figure_metadata, table_metadata
+from pipeline.defs.checks import check_row
+from pipeline.defs.estimation import read_panel, refuse_unknown, store_fits
+from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL, TradeDataResource, warehouse_dir
 from pipeline.lib import sql
 from pipeline.lib import warehouse as warehouse_lib
 from pipeline.lib.estimation.event_study import fit_event_study
-from pipeline.lib.estimation.fits import Fit, NothingToEstimateError, fit_all, missing_outcomes
+from pipeline.lib.estimation.fits import Fit
 from pipeline.lib.exports import export_with_manifest
 from pipeline.lib.panels import define_macros
 from pipeline.lib.trade.files import TableFileError, load
@@ -113,14 +114,10 @@ def trade_panel(config: TradePanelConfig, warehouse: DuckDBResource) -> dg.Mater
 )
 def trade_panel_balanced_and_complete(context: dg.AssetCheckExecutionContext,
                                       warehouse: DuckDBResource) -> dg.AssetCheckResult:
-    config = latest_config(context, "trade_panel", TradePanelConfig)
-    with warehouse.get_connection() as con:
-        rows, countries, years, cells, deals_panel, deals_span, unrest_panel, unrest_span = sql.run(
-            con, "trade/trade_panel_check", config.model_dump()).fetchone()
+    c = check_row(context, warehouse, "trade_panel", TradePanelConfig, "trade/trade_panel_check")
     return dg.AssetCheckResult(
-        passed=rows == countries * years == cells and deals_panel == deals_span and unrest_panel == unrest_span,
-        metadata={"rows": rows, "countries": countries, "years": years, "deals_in_panel": deals_panel,
-                  "deals_in_span": deals_span, "unrest_in_panel": unrest_panel, "unrest_in_span": unrest_span})
+        passed=c["rows"] == c["countries"] * c["years"] == c["distinct_cells"]
+        and c["deals_in_panel"] == c["deals_in_span"] and c["unrest_in_panel"] == c["unrest_in_span"], metadata=c)
 
 
 class TradeEventStudyConfig(dg.Config):
@@ -143,33 +140,17 @@ class TradeEventStudyConfig(dg.Config):
 )
 def trade_event_study(context: dg.AssetExecutionContext, config: TradeEventStudyConfig,
                       warehouse: DuckDBResource) -> dg.MaterializeResult:
-    unknown = [split for split in config.splits if split not in SPLITS]
-    if unknown:
-        raise dg.Failure(f"unknown split(s) {unknown}; known: {list(SPLITS)}")
-    figures = warehouse_dir(warehouse) / "figures"
-    figures.mkdir(parents=True, exist_ok=True)
+    refuse_unknown("split(s)", config.splits, SPLITS)
     rel_periods = [k for k in range(-config.leads, config.lags + 1) if k not in config.omitted]
     with warehouse.get_connection() as con:
-        panel = sql.run(con, "trade/trade_panel_rows").pl()
-        missing = missing_outcomes(panel, config.outcomes)
-        if missing:
-            raise dg.Failure(f"outcome(s) {missing} are not columns of trade_panel")
+        panel = read_panel(con, "trade/trade_panel_rows", "trade_panel", config.outcomes)
         fits = [Fit(f"{split}_{outcome}", f"{split} {outcome}",
                     panel if split == ALL_COUNTRIES else panel.filter(pl.col("regime") == split), outcome,
                     lambda rows, outcome: fit_event_study(rows, outcome, rel_periods), {"split": split})
                 for split in config.splits for outcome in config.outcomes]
-        try:
-            fitted = fit_all(fits, context.log)
-        except NothingToEstimateError as err:
-            raise dg.Failure(str(err)) from None
-        warehouse_lib.replace_table(con, "trade_event_study", fitted.coefficients)
-        manifest = export_with_manifest(con, "trade_event_study", warehouse_dir(warehouse) / "exports",
-                                        ["trade_panel"], config.model_dump())
-        meta = table_metadata(con, "trade_event_study", order_by="split, outcome, rel_period", preview_rows=30)
-    plots = {f"plot_{name}": figure_metadata(png, figures / f"trade_event_study_{name}.png", title)
-             for name, (title, png) in fitted.plots.items()}
-    return dg.MaterializeResult(metadata={**meta, **plots, "figures_dir": str(figures),
-                                          "manifest": dg.MetadataValue.json(manifest)})
+        _, metadata = store_fits(context, con, warehouse, "trade_event_study", fits, ["trade_panel"], config,
+                                 order_by="split, outcome, rel_period")
+    return dg.MaterializeResult(metadata=metadata)
 
 
 defs = dg.Definitions(assets=[trade_data, trade_panel, trade_event_study],
