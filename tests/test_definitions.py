@@ -135,3 +135,11 @@ def test_lastupdate_sensor_asks_once_per_new_export(tmp_path):
     assert again.run_requests == [] and "no export newer" in again.skip_message
     (tmp_path / "lastupdate.txt").write_text(f"100 {'a' * 32} http://data.gdeltproject.org/gdeltv2/20180401000000.export.CSV.zip\n")
     assert [r.partition_key for r in tick(first.cursor).run_requests] == ["2018-04-01"]  # across a month boundary
+
+
+def test_every_resource_field_is_described():
+    from pipeline.defs.resources import RESOURCES
+
+    for key, resource in RESOURCES.items():
+        for name, field in type(resource).to_config_schema().as_field().config_type.fields.items():
+            assert field.description, f"resource {key}: field {name} has no description"

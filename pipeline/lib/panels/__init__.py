@@ -1,8 +1,8 @@
 """The panels' shared SQL rules: DuckDB macros defined once (sql/macros/) and used by every panel's SQL.
 
-period bucketing (periods.sql), standardisation of a count over a panel's cells (standardisation.sql), and the
-region a panel at a level counts an event or a contract in (levels.sql). They are macros of the warehouse, not
-TEMP macros, because the view contract_windows uses them when it is read, from any connection.
+Period bucketing (periods.sql), the standardisation of a count over a panel's cells (standardisation.sql), and
+the region a panel at a level counts an event or a contract in (levels.sql). They are macros of the warehouse,
+not TEMP macros, because the view contract_windows uses them when it is read, from any connection.
 """
 
 from __future__ import annotations
