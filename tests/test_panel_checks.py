@@ -52,3 +52,15 @@ def test_the_windows_check_runs_with_its_asset_and_alone_against_todays_contract
     assert alone.get_asset_materialization_events() == []  # the check alone, with the config the windows recorded
     assert _checks(alone) == [("windows_complete_and_pairs_add_up", False, 3)]
     assert alone.get_asset_check_evaluations()[0].metadata["periods_before"].value == 1  # the windows' config
+
+
+def test_a_refresh_runs_the_checks_with_the_panels_it_rebuilds():
+    from pipeline.definitions import defs
+
+    with dg.instance_for_test() as instance:
+        first = dg.evaluate_automation_conditions(defs=defs, instance=instance)
+        instance.report_runless_asset_event(dg.AssetMaterialization("contracts"))
+        after = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=first.cursor)
+    requested = {r.key.to_user_string() for r in after.results
+                 if isinstance(r.key, dg.AssetCheckKey) and r.true_subset.size}
+    assert requested == {"event_windows:windows_complete_and_pairs_add_up", "unrest_panel:balanced_and_complete"}

@@ -65,7 +65,7 @@ def event_windows(config: WindowConfig, warehouse: DuckDBResource) -> dg.Materia
 
 
 @dg.asset_check(
-    asset=event_windows, blocking=True, pool=WAREHOUSE_POOL,
+    asset=event_windows, blocking=True, pool=WAREHOUSE_POOL, automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
     description="Every window has every k of the run config it was built with once, and the pairs in the view "
                 "contract_windows (read from today's contracts) number exactly the contracts counted in "
                 "event_windows: rerun alone after the contracts change, it says whether the windows are stale.",
@@ -99,6 +99,7 @@ def unrest_panel(config: PanelConfig, warehouse: DuckDBResource) -> dg.Materiali
 
 @dg.asset_check(
     asset=unrest_panel, name="balanced_and_complete", blocking=True, pool=WAREHOUSE_POOL,
+    automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
     description="Every region has every period once, and the panel's unrest and public-security AI totals equal "
                 "those of today's unrest_events and contracts in its span, under the run config it was built "
                 "with: rerun alone after a source changes, it says whether the panel is stale.",

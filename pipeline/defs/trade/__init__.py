@@ -108,6 +108,7 @@ def trade_panel(config: TradePanelConfig, warehouse: DuckDBResource) -> dg.Mater
 
 @dg.asset_check(
     asset=trade_panel, name="balanced_and_complete", blocking=True, pool=WAREHOUSE_POOL,
+    automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
     description="Every country has every year once, and the panel's deals and unrest equal those of today's "
                 "trade_deals and unrest_events in its span, under the run config it was built with: rerun alone "
                 "after a source changes, it says whether the panel is stale.",
