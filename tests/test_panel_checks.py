@@ -46,7 +46,8 @@ def test_the_windows_check_runs_with_its_asset_and_alone_against_todays_contract
     assert _checks(built) == [("windows_complete_and_pairs_add_up", True, 2)]
     # A contract lands in the window after the windows were built: the check alone says they are stale.
     with duckdb.connect(str(warehouse)) as con:
-        con.execute("INSERT INTO contracts SELECT * REPLACE ('c' AS contract_id) FROM contracts WHERE contract_id = 'b'")
+        con.execute("INSERT INTO contracts SELECT * REPLACE ('c' AS contract_id) FROM contracts "
+                    "WHERE contract_id = 'b'")
     alone = dg.materialize(assets, instance=instance, resources=resources, raise_on_error=False,
                            selection=dg.AssetSelection.checks(windows_complete_and_pairs_add_up))
     assert alone.get_asset_materialization_events() == []  # the check alone, with the config the windows recorded
