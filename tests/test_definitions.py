@@ -33,6 +33,52 @@ def test_every_asset_writes_through_the_warehouse_pool():
         assert assets_def.op.pool == "duckdb_warehouse", assets_def.key
 
 
+# The gdelt and geo domains take the kinds convention in their own change (issue 15); remove them from here then.
+KINDS_PENDING = {"gdelt", "geo"}
+
+
+def test_every_asset_names_its_kinds():
+    # Every asset writes the warehouse; estimation is "python" (pyfixest is no kind Dagster knows).
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        if node.group_name not in KINDS_PENDING:
+            assert "duckdb" in node.kinds, key
+    assert {"python", "duckdb", "parquet"} <= graph.get(dg.AssetKey("event_study")).kinds
+
+
+def test_checks_defined_apart_run_in_the_warehouse_pool_and_block():
+    assert {key.to_user_string() for c in defs.asset_checks for key in c.check_keys} >= {
+        "event_windows:windows_complete_and_pairs_add_up", "unrest_panel:balanced_and_complete",
+        "trade_panel:balanced_and_complete"}
+    for checks_def in defs.asset_checks:
+        assert checks_def.op.pool == "duckdb_warehouse", checks_def.check_keys
+        assert all(spec.blocking for spec in checks_def.check_specs)
+
+
+def test_every_run_config_field_is_described():
+    for assets_def in defs.assets:
+        if assets_def.op.config_schema is None or any(s.group_name in KINDS_PENDING for s in assets_def.specs):
+            continue
+        for name, field in assets_def.op.config_schema.config_type.fields.items():
+            assert field.description, f"{assets_def.op.name}: config field {name} has no description"
+
+
+def test_every_domain_is_in_the_entry_point():
+    # Each package of pipeline/defs holds its domain's Definitions as `defs`; pipeline/definitions.py merges them all.
+    import importlib
+    import pkgutil
+
+    import pipeline.defs
+
+    keys = {key for a in defs.assets for key in a.keys}
+    for module_info in pkgutil.iter_modules(pipeline.defs.__path__):
+        domain = getattr(importlib.import_module(f"pipeline.defs.{module_info.name}"), "defs", None)
+        if isinstance(domain, dg.Definitions):
+            assert {key for a in domain.assets or [] for key in a.keys} <= keys, module_info.name
+            assert {s.name for s in domain.sensors or []} <= {s.name for s in defs.sensors}, module_info.name
+
+
 def test_gdelt_assets_are_monthly_partitioned():
     graph = defs.resolve_asset_graph()
     partitions = graph.get(dg.AssetKey("gdelt_events")).partitions_def
@@ -89,3 +135,11 @@ def test_lastupdate_sensor_asks_once_per_new_export(tmp_path):
     assert again.run_requests == [] and "no export newer" in again.skip_message
     (tmp_path / "lastupdate.txt").write_text(f"100 {'a' * 32} http://data.gdeltproject.org/gdeltv2/20180401000000.export.CSV.zip\n")
     assert [r.partition_key for r in tick(first.cursor).run_requests] == ["2018-04-01"]  # across a month boundary
+
+
+def test_every_resource_field_is_described():
+    from pipeline.defs.resources import RESOURCES
+
+    for key, resource in RESOURCES.items():
+        for name, field in type(resource).to_config_schema().as_field().config_type.fields.items():
+            assert field.description, f"resource {key}: field {name} has no description"

@@ -76,7 +76,7 @@ def test_warehouse_has_every_table(con):
         "covariate_quarantine", "trade_panel", "trade_event_study",
     }
     views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
-    assert views == {"contract_windows"}
+    assert views == {"contract_outcomes", "contract_windows"}
 
 
 def test_every_gdelt_line_is_accounted_for(con, demo):

@@ -1,5 +1,6 @@
 """The event-time convention and the estimator on panels with a known, noise-free answer."""
 
+import logging
 from datetime import date
 
 import numpy as np
@@ -11,6 +12,7 @@ from pipeline.lib.estimation.event_study import (
     fit_event_study,
     with_event_time_terms,
 )
+from pipeline.lib.estimation.fits import Fit, NothingToEstimateError, fit_all
 
 
 def _panel(outcome_of) -> pl.DataFrame:
@@ -51,3 +53,21 @@ def test_plot_is_a_png_and_reproducible():
     coefficients = fit_event_study(_panel(lambda z, t: 0.0), "y", range(-2, 4))
     first, second = coefficient_plot_png(coefficients, "t"), coefficient_plot_png(coefficients, "t")
     assert first[:8] == b"\x89PNG\r\n\x1a\n" and first == second
+
+
+def test_the_fitting_loop_fits_what_varies_and_leaves_out_what_does_not(caplog):
+    panel = _panel(lambda z, t: 2.0 * z[t]).with_columns(flat=pl.lit(1.0))
+    rel_periods = range(-1, 2)
+    def estimate(rows, outcome):
+        return fit_event_study(rows, outcome, rel_periods)
+    fitted = fit_all([Fit("all_y", "y, all", panel, "y", estimate, {"split": "all"}),
+                      Fit("all_flat", "flat, all", panel, "flat", estimate, {"split": "all"}),
+                      Fit("none_y", "y, none", panel.clear(), "y", estimate, {"split": "none"})],
+                     logging.getLogger("test"))
+    assert fitted.coefficients.columns[0] == "split" and fitted.coefficients["split"].unique().to_list() == ["all"]
+    assert fitted.coefficients["rel_period"].to_list() == [-1, 0, 1]
+    assert list(fitted.plots) == ["all_y"] and fitted.plots["all_y"][1][:4] == b"\x89PNG"
+    assert [fit.name for fit in fitted.skipped] == ["all_flat", "none_y"]
+    assert "flat, all: flat does not vary, not estimated" in caplog.text
+    with pytest.raises(NothingToEstimateError):
+        fit_all(fitted.skipped, logging.getLogger("test"))

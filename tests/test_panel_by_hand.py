@@ -6,6 +6,7 @@ import duckdb
 import pytest
 
 from pipeline.lib import sql
+from pipeline.lib.panels import define_macros
 
 A, B, C = "440100", "430100", "420100"
 UNREST = [(1, date(2019, 7, 1), A), (2, date(2019, 9, 30), A), (3, date(2020, 1, 1), B)]
@@ -47,6 +48,7 @@ def con():
         connection.execute(
             "INSERT INTO contracts (contract_id, award_date, buyer_region_id, is_public_security_ai, is_ai) "
             "VALUES (?, ?, ?, ?, ?)", [contract_id, day, region, ps_ai, ps_ai])
+    define_macros(connection)
     sql.run(connection, "panels/contract_outcomes")
     yield connection
     connection.close()

@@ -6,6 +6,7 @@ import duckdb
 import pytest
 
 from pipeline.lib import sql
+from pipeline.lib.panels import define_macros
 
 
 @pytest.fixture
@@ -42,6 +43,7 @@ def con():
     # The award 'a' published a second time: kept in contracts, counted nowhere.
     connection.execute("INSERT INTO contracts SELECT * REPLACE ('a' || '-again' AS contract_id, true AS is_duplicate) "
                        "FROM contracts WHERE contract_id = 'a'")
+    define_macros(connection)
     sql.run(connection, "panels/contract_outcomes")
     yield connection
     connection.close()
@@ -130,3 +132,29 @@ def test_outcome_columns_have_the_documented_types(con):
                   or c == "contracts_total"]
         assert len(counts) >= 7 and {types[c] for c in counts} == {"BIGINT"}, (table, types)
         assert types["ps_ai_amount"].startswith("DECIMAL(38,")  # the scale is that of contracts.amount
+
+
+@pytest.mark.parametrize("unit", ["month", "quarter", "year"])
+def test_period_macros_agree_with_each_other(con, unit):
+    # A period's index leads back to its first day, and the next index to the day after its last.
+    rows = con.execute(
+        "SELECT d, period_start_of($unit, d), period_at_index($unit, period_index($unit, d)), "
+        "period_at_index($unit, period_index($unit, d) + 1) - 1 FROM (VALUES (DATE '1969-12-31'), (DATE '1970-01-01'), "
+        "(DATE '2019-06-30'), (DATE '2020-02-29')) AS t(d)", {"unit": unit}).fetchall()
+    for day, start, start_again, last in rows:
+        assert start == start_again <= day <= last
+
+
+def test_a_period_unit_outside_the_three_is_refused(con):
+    with pytest.raises(duckdb.InvalidInputException, match="period 'week' is not month, quarter or year"):
+        con.execute("SELECT period_at_index('week', 3)").fetchall()
+
+
+def test_standardisation_macros():
+    con = duckdb.connect()
+    define_macros(con)
+    mean, sd, z, high = con.execute(
+        "WITH s AS (SELECT exact_mean(x) AS mean, exact_sd(x) AS sd FROM range(1, 5) AS t(x)) "
+        "SELECT mean, sd, standardised(4, mean, sd), above_mean_plus_sd(4, mean, sd) FROM s").fetchone()
+    assert (mean, round(sd, 12), round(z, 12), high) == (2.5, round((5 / 3) ** 0.5, 12), round(1.5 / (5 / 3) ** 0.5, 12),
+                                                          True)

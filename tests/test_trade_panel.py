@@ -6,6 +6,7 @@ import duckdb
 import pytest
 
 from pipeline.lib import sql
+from pipeline.lib.panels import define_macros
 from pipeline.lib.trade.files import TableFileError, load
 from pipeline.lib.warehouse import EmptyReplacementError
 
@@ -106,6 +107,7 @@ def test_every_cell_of_the_trade_panel(con):
     load(connection, "covariates", str(tmp_path / "covariates.csv"))
     params = {"preset": "trade", "exporter": "CHN", "comparison_exporters": ["USA"], "start_year": None,
               "end_year": None, "regime_covariate": "polity", "regime_cutoff": 6.0}
+    define_macros(connection)
     sql.run(connection, "trade/trade_panel", params)
     cells = {(r, y): v for r, y, *v in connection.execute(
         "SELECT region_id, year, unrest_count, imports_from_exporter, smart_city_imports_from_exporter, "

@@ -9,6 +9,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
+from pydantic import Field
 
 from pipeline.lib import settings, warehouse
 from pipeline.lib.dead_runs import run_started_by_this_process
@@ -23,7 +24,8 @@ class WarehouseResource(DuckDBResource):
     succeeds the warehouse is published as a read-only copy beside it (warehouse.published.duckdb), which
     notebooks and the DuckDB CLI open without ever blocking or breaking a run."""
 
-    lock_timeout_seconds: int = 1800
+    lock_timeout_seconds: int = Field(1800, description="How long a writer waits for the warehouse file's lock "
+                                                        "before it fails (WAREHOUSE_LOCK_TIMEOUT_SECONDS)")
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         # Every run (every step, under the multiprocess executor) names its files before it reads any.
@@ -69,12 +71,13 @@ class WarehouseResource(DuckDBResource):
 class GdeltMirrorResource(dg.ConfigurableResource):
     """Where GDELT files come from: GDELT's servers, HTTP mirrors, or local directories; and the download cache."""
 
-    base_url: str  # GDELT 2.0 (masterfilelist.txt and 15-minute exports)
-    v1_base_url: str = GDELT_V1_BASE_URL  # GDELT 1.0 (md5sums, filesizes, daily/monthly/yearly files)
-    cache_dir: str = "data/cache/gdelt"
-    attempts: int = 4
-    backoff_seconds: float = 1.0
-    timeout_seconds: int = 60
+    base_url: str = Field(description="GDELT 2.0: masterfilelist.txt and the 15-minute exports (a URL or a directory)")
+    v1_base_url: str = Field(GDELT_V1_BASE_URL, description="GDELT 1.0: md5sums, filesizes, the daily, monthly and "
+                                                            "yearly files (a URL or a directory)")
+    cache_dir: str = Field("data/cache/gdelt", description="Where downloaded files are kept")
+    attempts: int = Field(4, description="Tries per download before it fails")
+    backoff_seconds: float = Field(1.0, description="The wait after a failed try, doubled after each (with jitter)")
+    timeout_seconds: int = Field(60, description="The HTTP timeout of a try, in seconds")
 
     def _retry(self) -> RetryPolicy:
         return RetryPolicy(self.attempts, self.backoff_seconds, self.timeout_seconds)
@@ -91,13 +94,16 @@ class GdeltBigQueryResource(dg.ConfigurableResource):
     key file) or application default credentials (`gcloud auth application-default login`); they are never
     part of this configuration."""
 
-    project: str = ""  # the project billed for the queries; empty: the credentials' project or GOOGLE_CLOUD_PROJECT
-    maximum_bytes_billed: int = 50_000_000_000  # per query; larger queries are refused after their dry run
-    reporting_lag_days: int = 3  # partitions read after a month's last day, for events GDELT loaded late
-    all_columns: bool = False  # all 61 columns, not just those the unrest SQL reads
-    v2_table: str = V2_TABLE
-    v1_table: str = V1_TABLE
-    api_endpoint: str = ""  # empty: Google's; another URL for a local stand-in
+    project: str = Field("", description="The project billed for the queries; empty: the credentials' project "
+                                         "or GOOGLE_CLOUD_PROJECT")
+    maximum_bytes_billed: int = Field(50_000_000_000, description="Per query; a larger query is refused after its "
+                                                                  "dry run")
+    reporting_lag_days: int = Field(3, description="Partitions read after a month's last day, for events GDELT "
+                                                   "loaded late")
+    all_columns: bool = Field(False, description="All 61 columns, not just those the unrest SQL reads")
+    v2_table: str = Field(V2_TABLE, description="The GDELT 2.0 events table")
+    v1_table: str = Field(V1_TABLE, description="The GDELT 1.0 events table")
+    api_endpoint: str = Field("", description="Empty: Google's; another URL for a local stand-in")
 
     def client(self):
         return make_client(self.project or None, self.api_endpoint or None)
@@ -113,20 +119,20 @@ class ContractsFileResource(dg.ConfigurableResource):
     """CONTRACTS_PATH: a contracts file or directory, or a sources file (.toml) listing several (see README,
     "Contracts file format")."""
 
-    path: str
+    path: str = Field(description="A contracts file or directory, or a sources file (.toml) listing several")
 
 
 class TradeDataResource(dg.ConfigurableResource):
     """The files of the trade design: AI export deals, and covariates (Polity scores, cameras ...). Empty: none."""
 
-    trade_deals_path: str = ""
-    covariates_path: str = ""
+    trade_deals_path: str = Field("", description="The AI export deals (CSV); empty: none")
+    covariates_path: str = Field("", description="The covariates by region and year (CSV); empty: none")
 
 
 class DemoWorldResource(dg.ConfigurableResource):
     """The directory the demo world is written to."""
 
-    directory: str
+    directory: str = Field(description="The directory the demo world is written to")
 
 
 # Every asset that writes the DuckDB file runs in this pool; dagster.yaml limits it to one at a time,

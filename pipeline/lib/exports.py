@@ -15,14 +15,14 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.lib import sql
+
 PACKAGES = ("unrest-pipeline", "duckdb", "polars", "pyfixest", "dagster")
 
 
 def table_digest(con: duckdb.DuckDBPyConnection, table: str) -> str:
-    """An order-independent digest of a table's rows (`table` is the pipeline's own identifier)."""
-    return con.execute(
-        f'SELECT md5(coalesce(string_agg(h, \'\' ORDER BY h), \'\')) FROM (SELECT md5(CAST(t AS VARCHAR)) AS h FROM "{table}" AS t)'
-    ).fetchone()[0]
+    """An order-independent digest of a table's rows (sql/exports/table_digest.sql)."""
+    return sql.run(con, "exports/table_digest", {"table": table}).fetchone()[0]
 
 
 def export_with_manifest(con: duckdb.DuckDBPyConnection, table: str, directory: Path, inputs: list[str],
@@ -30,10 +30,10 @@ def export_with_manifest(con: duckdb.DuckDBPyConnection, table: str, directory: 
     """Write <directory>/<table>.parquet and <table>.manifest.json; return the manifest."""
     directory.mkdir(parents=True, exist_ok=True)
     parquet = directory / f"{table}.parquet"
-    con.sql(f'SELECT * FROM "{table}" ORDER BY ALL').write_parquet(str(parquet))
+    sql.run(con, "exports/table_parquet", {"table": table, "path": str(parquet)})
     manifest = {
         "table": table,
-        "rows": con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0],
+        "rows": sql.run(con, "exports/table_rows", {"table": table}).fetchone()[0],
         "export": parquet.name,
         "export_sha256": hashlib.sha256(parquet.read_bytes()).hexdigest(),
         "inputs": {name: table_digest(con, name) for name in inputs},

@@ -39,11 +39,22 @@ def load(name: str) -> str:
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None):
-    """Execute sql/<name>.sql on `con` with named parameters; returns the connection's result."""
+    """Execute sql/<name>.sql on `con` with named parameters; returns the connection's result.
+
+    A DuckDB error names the file: its message starts with `sql/<name>.sql: ` (DuckDB's own message, with the
+    statement's LINE, follows), and it keeps its type, so `except duckdb.CatalogException` still catches it.
+    """
     text = load(name)
-    if params:
-        # DuckDB refuses parameters a statement does not use, so bind only those it names.
-        named = set(_PARAMETER.findall(text))
-        used = {k: v for k, v in params.items() if k in named}
-        return con.execute(text, used)
-    return con.execute(text)
+    # DuckDB refuses parameters a statement does not use, so bind only those it names.
+    named = set(_PARAMETER.findall(text))
+    used = {k: v for k, v in (params or {}).items() if k in named}
+    try:
+        return con.execute(text, used) if used else con.execute(text)
+    except duckdb.Error as err:
+        raise type(err)(f"sql/{name}.sql: {err}") from err
+
+
+def one_row(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The one row sql/<name>.sql returns, keyed by its column names (so the file alone names the values)."""
+    cursor = run(con, name, params)
+    return dict(zip([column[0] for column in cursor.description], cursor.fetchone(), strict=True))

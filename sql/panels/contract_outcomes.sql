@@ -2,8 +2,9 @@
 -- out), each with a boolean
 -- column outcome_<name> per contract outcome it counts toward, and the amount that ps_ai_amount adds up.
 -- event_windows and unrest_panel both count count_if(COLUMNS('^outcome_(.*)$')), so an outcome is defined
--- here once, and a new one reaches both. A temporary view: it lives in the connection that builds a panel.
-CREATE OR REPLACE TEMP VIEW contract_outcomes AS
+-- here once, and a new one reaches both. A view of the warehouse (not of a connection), so that the view
+-- contract_windows reads these contracts too, under the same rule.
+CREATE OR REPLACE VIEW contract_outcomes AS
 SELECT
     contract_id,
     award_date,

@@ -1,7 +1,7 @@
 -- contract_windows: the contract-event pairs behind event_windows, as a view computed when read (with
 -- millions of pairs, storing them costs more than joining them again). For each prefecture-period with
--- unrest and each k of its window, the contracts of that prefecture in that period, under the same rules
--- as event_windows: so count(*) by region_id, unrest_period and rel_period equals its contracts_total.
+-- unrest and each k of its window, the contracts of that prefecture in that period, read from
+-- contract_outcomes as event_windows reads them: so count(*) by region_id, unrest_period and rel_period equals its contracts_total.
 CREATE OR REPLACE VIEW contract_windows AS
 WITH window_period AS (
     -- event_windows holds one period unit (month, quarter or year).
@@ -9,11 +9,9 @@ WITH window_period AS (
 ),
 contract_periods AS (
     SELECT contract_id, award_date, is_public_security_ai, buyer_region_id AS region_id,
-           CASE unit WHEN 'month' THEN date_trunc('month', award_date)
-                     WHEN 'quarter' THEN date_trunc('quarter', award_date)
-                     ELSE date_trunc('year', award_date) END::DATE AS contract_period
-    FROM contracts, window_period
-    WHERE NOT is_duplicate AND NOT award_date_implausible AND buyer_region_level = 'prefecture'
+           period_start_of(unit, award_date) AS contract_period
+    FROM contract_outcomes, window_period
+    WHERE buyer_region_level = 'prefecture'
 )
 SELECT
     w.region_id,

@@ -9,12 +9,13 @@
 -- Contracts of one prefecture in one period fall in exactly the same windows, so they are counted once
 -- per prefecture-period (contract_cells) and those counts joined to the windows: the sums equal those over
 -- every contract-event pair (about 12 million for AI-tocracy's data) without making the pairs. The view
--- contract_windows lists the pairs on demand. Periods are numbered from 1970 so that the join is on integers.
+-- contract_windows lists the pairs on demand. Periods are numbered (period_index, sql/macros/periods.sql) so
+-- that the join is on integers.
 CREATE OR REPLACE TABLE event_windows AS
 WITH unrest AS (
     SELECT prefecture_id AS region_id,
-           date_trunc($period, event_date)::DATE AS unrest_period,
-           datediff($period, DATE '1970-01-01', event_date) AS unrest_index,
+           period_start_of($period, event_date) AS unrest_period,
+           period_index($period, event_date) AS unrest_index,
            count(*) AS unrest_events
     FROM unrest_events
     WHERE prefecture_id IS NOT NULL AND preset = $preset
@@ -22,7 +23,7 @@ WITH unrest AS (
 ),
 contract_cells AS (
     SELECT buyer_region_id AS region_id,
-           datediff($period, DATE '1970-01-01', award_date) AS contract_index,
+           period_index($period, award_date) AS contract_index,
            count(*) AS contracts_total,
            count_if(COLUMNS('^outcome_(.*)$'))::BIGINT AS '\1',
            coalesce(sum(ps_ai_amount_value), 0) AS ps_ai_amount
@@ -38,8 +39,7 @@ SELECT
     u.unrest_period,
     u.unrest_events,
     k.rel_period,
-    (DATE '1970-01-01' + to_months(CAST((u.unrest_index + k.rel_period)
-        * CASE $period WHEN 'month' THEN 1 WHEN 'quarter' THEN 3 ELSE 12 END AS INTEGER)))::DATE AS contract_period,
+    period_at_index($period, u.unrest_index + k.rel_period) AS contract_period,
     $period AS period,
     $preset AS unrest_preset,
     u.unrest_index + k.rel_period BETWEEN s.first_index AND s.last_index AS in_contract_span,

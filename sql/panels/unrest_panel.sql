@@ -23,14 +23,8 @@ data_intensity AS (
     SELECT region_id, cameras > (SELECT avg(cameras) FROM cameras) AS data_rich FROM cameras
 ),
 contract_periods AS (
-    SELECT CASE
-               WHEN $level = 'prefecture' AND buyer_region_level = 'prefecture' THEN buyer_region_id
-               WHEN $level = 'province' AND buyer_region_level IN ('prefecture', 'province')
-                   THEN left(buyer_region_id, 2) || '0000'
-               WHEN $level = 'country' AND buyer_region_level IN ('prefecture', 'province') THEN 'CHN'
-               WHEN $level = 'country' AND buyer_region_level = 'country' THEN buyer_region_id
-           END AS region_id,
-           date_trunc($period, award_date)::DATE AS period_start, c.*, d.data_rich
+    SELECT buyer_region_at($level, buyer_region_id, buyer_region_level) AS region_id,
+           period_start_of($period, award_date) AS period_start, c.*, d.data_rich
     FROM contract_outcomes AS c
     LEFT JOIN data_intensity AS d ON d.region_id = c.buyer_region_id
 ),
@@ -38,25 +32,21 @@ contract_periods_at_level AS (
     SELECT * FROM contract_periods WHERE region_id IS NOT NULL
 ),
 unrest_periods AS (
-    SELECT CASE $level WHEN 'prefecture' THEN prefecture_id WHEN 'province' THEN province_id ELSE country_id END
-               AS region_id,
-           date_trunc($period, event_date)::DATE AS period_start
+    SELECT event_region_at($level, prefecture_id, province_id, country_id) AS region_id,
+           period_start_of($period, event_date) AS period_start
     FROM unrest_events
-    WHERE CASE $level WHEN 'prefecture' THEN prefecture_id WHEN 'province' THEN province_id ELSE country_id END
-          IS NOT NULL
+    WHERE event_region_at($level, prefecture_id, province_id, country_id) IS NOT NULL
       AND preset = $preset
 ),
 bounds AS (
-    SELECT coalesce(date_trunc($period, $start::DATE)::DATE, min(period_start)) AS first_period,
-           coalesce(date_trunc($period, $end::DATE)::DATE, max(period_start)) AS last_period
+    SELECT coalesce(period_start_of($period, $start::DATE), min(period_start)) AS first_period,
+           coalesce(period_start_of($period, $end::DATE), max(period_start)) AS last_period
     FROM contract_periods_at_level
 ),
 periods AS (
-    SELECT unnest(generate_series(
-        first_period::TIMESTAMP, last_period::TIMESTAMP,
-        CASE $period WHEN 'month' THEN INTERVAL 1 MONTH WHEN 'quarter' THEN INTERVAL 3 MONTH
-                     ELSE INTERVAL 1 YEAR END))::DATE AS period_start
-    FROM bounds
+    SELECT period_at_index($period, i) AS period_start
+    FROM (SELECT unnest(range(period_index($period, first_period), period_index($period, last_period) + 1)) AS i
+          FROM bounds)
 ),
 panel_regions AS (
     SELECT region_id FROM contract_periods_at_level
@@ -85,12 +75,10 @@ grid AS (
     LEFT JOIN unrest_counts AS u USING (region_id, period_start)
     LEFT JOIN contract_counts AS c USING (region_id, period_start)
 ),
--- Mean and standard deviation from exact integer sums, so that the result does not depend on the
--- order in which parallel threads add floating-point numbers (same inputs, same bytes out).
+-- Standardisation: sql/macros/standardisation.sql.
 unrest_stats AS (
-    SELECT sum(unrest_count)::DOUBLE / count(*) AS mean,
-           sqrt((count(*) * sum(unrest_count * unrest_count) - sum(unrest_count) * sum(unrest_count))::DOUBLE
-                / (count(*) * (count(*) - 1))) AS sd,
+    SELECT exact_mean(unrest_count) AS mean,
+           exact_sd(unrest_count) AS sd,
            quantile_disc(unrest_count, 0.5) AS median,
            quantile_disc(unrest_count, $high_unrest_percentile) AS percentile
     FROM grid
@@ -98,18 +86,14 @@ unrest_stats AS (
 SELECT
     region_id,
     period_start,
-    CASE $period
-        WHEN 'quarter' THEN strftime(period_start, '%Y') || 'Q' || quarter(period_start)
-        WHEN 'month' THEN strftime(period_start, '%Y-%m')
-        ELSE strftime(period_start, '%Y')
-    END AS period_label,
+    period_label($period, period_start) AS period_label,
     $preset AS unrest_preset,
     unrest_count,
-    (unrest_count - mean) / nullif(sd, 0) AS unrest_z,
+    standardised(unrest_count, mean, sd) AS unrest_z,
     CASE $high_unrest_rule
         WHEN 'above_median' THEN unrest_count > median
         WHEN 'above_percentile' THEN unrest_count > percentile
-        ELSE unrest_count > mean + sd
+        ELSE above_mean_plus_sd(unrest_count, mean, sd)
     END AS high_unrest,
     contracts_total,
     ai_contracts,

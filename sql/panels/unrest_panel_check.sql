@@ -11,13 +11,11 @@ SELECT
     (SELECT count(*) FROM (SELECT DISTINCT region_id, period_start FROM unrest_panel)) AS distinct_cells,
     (SELECT coalesce(sum(unrest_count), 0) FROM unrest_panel) AS unrest_in_panel,
     (SELECT count(*) FROM unrest_events, span
-      WHERE CASE $level WHEN 'prefecture' THEN prefecture_id WHEN 'province' THEN province_id ELSE country_id END
-            IS NOT NULL
+      WHERE event_region_at($level, prefecture_id, province_id, country_id) IS NOT NULL
         AND preset = $preset
-        AND date_trunc($period, event_date) BETWEEN first_period AND last_period) AS unrest_in_span,
+        AND period_start_of($period, event_date) BETWEEN first_period AND last_period) AS unrest_in_span,
     (SELECT coalesce(sum(ps_ai_contracts), 0) FROM unrest_panel) AS ps_ai_in_panel,
-    (SELECT count(*) FROM contracts, span
-      WHERE is_public_security_ai AND NOT is_duplicate AND NOT award_date_implausible
-        AND (buyer_region_level = 'prefecture' OR ($level <> 'prefecture' AND buyer_region_level = 'province')
-             OR ($level = 'country' AND buyer_region_level = 'country'))
-        AND date_trunc($period, award_date) BETWEEN first_period AND last_period) AS ps_ai_in_span;
+    (SELECT count(*) FROM contract_outcomes, span
+      WHERE is_public_security_ai
+        AND buyer_region_at($level, buyer_region_id, buyer_region_level) IS NOT NULL
+        AND period_start_of($period, award_date) BETWEEN first_period AND last_period) AS ps_ai_in_span;

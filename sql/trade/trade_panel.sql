@@ -52,11 +52,9 @@ regime AS (
         ON v.region_id = g.region_id AND v.covariate = $regime_covariate AND (v.year = g.year OR v.year IS NULL)
     GROUP BY ALL
 ),
--- Mean and standard deviation from exact integer sums, so that the bytes do not depend on thread order.
+-- Standardisation: sql/macros/standardisation.sql, as in unrest_panel.
 unrest_stats AS (
-    SELECT sum(unrest_count)::DOUBLE / count(*) AS mean,
-           sqrt((count(*) * sum(unrest_count * unrest_count) - sum(unrest_count) * sum(unrest_count))::DOUBLE
-                / (count(*) * (count(*) - 1))) AS sd
+    SELECT exact_mean(unrest_count) AS mean, exact_sd(unrest_count) AS sd
     FROM grid
 )
 SELECT
@@ -65,8 +63,8 @@ SELECT
     g.year,
     $preset AS unrest_preset,
     g.unrest_count,
-    (g.unrest_count - s.mean) / nullif(s.sd, 0) AS unrest_z,
-    g.unrest_count > s.mean + s.sd AS high_unrest,
+    standardised(g.unrest_count, s.mean, s.sd) AS unrest_z,
+    above_mean_plus_sd(g.unrest_count, s.mean, s.sd) AS high_unrest,
     $exporter AS exporter,
     g.imports_from_exporter,
     g.smart_city_imports_from_exporter,

@@ -1,6 +1,7 @@
 import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
+from pydantic import Field
 
 from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL, DemoWorldResource
@@ -9,11 +10,12 @@ from pipeline.lib import warehouse as warehouse_lib
 
 
 class DemoConfig(dg.Config):
-    seed: int = DemoSpec.seed
-    effect: float = DemoSpec.effect
+    seed: int = Field(DemoSpec.seed, description="The seed the demo world is drawn from: the same seed, the same world")
+    effect: float = Field(DemoSpec.effect, description="The planted effect: extra public-security AI contracts "
+                                                       "in the quarter after, per SD of unrest")
 
 
-@dg.asset(group_name="demo", pool=WAREHOUSE_POOL,
+@dg.asset(group_name="demo", pool=WAREHOUSE_POOL, kinds={"python", "duckdb"},
           description="Generates the offline demo world from a seed: a local GDELT 2.0 mirror, a contracts file (the "
                       "China world of AI-tocracy), AI export deals and Polity scores (the country world of the trade "
                       "design); and records the planted effects: design, split, outcome, rel_period, planted_effect.")

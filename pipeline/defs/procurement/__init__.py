@@ -6,6 +6,7 @@ from pydantic import Field
 
 from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL, ContractsFileResource
+from pipeline.lib import sql
 from pipeline.lib.procurement.contracts import (
     ContractFileError,
     classify_contract_rows,
@@ -67,12 +68,14 @@ def contract_sources(path: str, config: ProcurementConfig) -> list[ContractSourc
 @dg.multi_asset(
     name="procurement",
     specs=[
-        dg.AssetSpec("contracts", group_name="procurement", deps=["regions"],
+        dg.AssetSpec("contracts", group_name="procurement", deps=["regions"], kinds={"duckdb"},
                      description="Normalised contracts with buyer region and category flags (AI, public-security "
                                  "buyer, public-security AI), each flag with the taxonomy rule that set it."),
-        dg.AssetSpec("contract_quarantine", group_name="procurement",
+        dg.AssetSpec("contract_quarantine", group_name="procurement", kinds={"duckdb"},
                      description="Contract records that cannot be used, with the reason and the raw values."),
     ],
+    # Inside the asset: it adds up the records this run read (contract_rows, a TEMP table of its connection), which a
+    # check run alone has not read.
     check_specs=[
         dg.AssetCheckSpec("records_accounted", asset="contracts", blocking=True,
                           description="Records read = contracts kept + records quarantined."),
@@ -89,8 +92,7 @@ def procurement(context: dg.AssetExecutionContext, config: ProcurementConfig, wa
                 add_source(con, source)
         except ContractFileError as err:
             raise dg.Failure(str(err)) from None
-        read_by_source = dict(con.execute(
-            "SELECT coalesce(source, ''), count(*) FROM contract_rows GROUP BY ALL ORDER BY ALL").fetchall())
+        read_by_source = dict(sql.run(con, "procurement_metadata/records_read_by_source").fetchall())
         try:
             classify_contract_rows(con, taxonomy, allow_empty=config.allow_empty,
                                    rates_path=config.currency_rates_path, convert_to=config.convert_to)
@@ -98,33 +100,18 @@ def procurement(context: dg.AssetExecutionContext, config: ProcurementConfig, wa
             raise dg.Failure(f"{contracts_file.path}: {err}") from None
         except CurrencyRatesError as err:
             raise dg.Failure(str(err)) from None
-        accounted = con.execute(
-            "SELECT coalesce(source, '') AS source, count(*) FILTER (WHERE kept) AS kept, "
-            "count(*) FILTER (WHERE NOT kept) AS quarantined FROM (SELECT source, true AS kept FROM contracts "
-            "UNION ALL SELECT source, false FROM contract_quarantine) GROUP BY ALL ORDER BY ALL").fetchall()
+        accounted = sql.run(con, "procurement_metadata/records_kept_by_source").fetchall()
         kept, quarantined = sum(r[1] for r in accounted), sum(r[2] for r in accounted)
         by_source = {name: {"read": read, "kept": 0, "quarantined": 0} for name, read in read_by_source.items()}
         for name, kept_here, quarantined_here in accounted:
             by_source.setdefault(name, {"read": 0})  # a source in the tables that was never read fails the check
             by_source[name].update(kept=kept_here, quarantined=quarantined_here)
         # The faults of unreadable lines, as file:line: reason, for the run's log (the first 20).
-        unreadable = con.execute(
-            "SELECT source_file || ':' || regexp_replace(quarantine_reason, '^line ([0-9]+): ', '\\1: ') "
-            "FROM contract_quarantine WHERE regexp_matches(quarantine_reason, '^line [0-9]+: ') "
-            "ORDER BY source, source_file, source_row LIMIT 20").fetchall()
-        flags = con.execute(
-            "SELECT count(*) FILTER (WHERE is_ai), count(*) FILTER (WHERE is_public_security_buyer), "
-            "count(*) FILTER (WHERE is_public_security_ai), count(*) FILTER (WHERE buyer_region_id IS NULL), "
-            "count(*) FILTER (WHERE is_duplicate), count(*) FILTER (WHERE award_date_implausible), "
-            "count(amount_converted), count(conversion_problem) FROM contracts"
-        ).fetchone()
-        region_sources = dict(con.execute(
-            "SELECT coalesce(buyer_region_source, 'unresolved'), count(*) FROM contracts GROUP BY ALL").fetchall())
-        unresolved = con.execute(
-            "SELECT buyer_name, any_value(buyer_region_candidates) AS candidates, count(*) AS contracts FROM contracts "
-            "WHERE buyer_region_id IS NULL GROUP BY ALL ORDER BY contracts DESC, buyer_name LIMIT 20").pl()
-        reasons = dict(con.execute("SELECT quarantine_reason, count(*) AS records FROM contract_quarantine GROUP BY ALL "
-                                   "ORDER BY records DESC, quarantine_reason LIMIT 50").fetchall())
+        unreadable = sql.run(con, "procurement_metadata/unreadable_lines").fetchall()
+        flags = sql.one_row(con, "procurement_metadata/contract_flags")  # its columns are the metadata's keys
+        region_sources = dict(sql.run(con, "procurement_metadata/buyer_region_sources").fetchall())
+        unresolved = sql.run(con, "procurement_metadata/unresolved_buyers").pl()
+        reasons = dict(sql.run(con, "procurement_metadata/quarantine_reasons").fetchall())
         contracts_meta = table_metadata(con, "contracts", date_column="award_date")
         quarantine_meta = table_metadata(con, "contract_quarantine")
     records_read = sum(read_by_source.values())
@@ -133,11 +120,8 @@ def procurement(context: dg.AssetExecutionContext, config: ProcurementConfig, wa
         context.log.warning(line)
     yield dg.MaterializeResult(asset_key="contracts", metadata={
         **contracts_meta, "source": contracts_file.path, "taxonomy_version": taxonomy.version,
-        "records_read": records_read, "ai": flags[0], "public_security_buyer": flags[1],
-        "public_security_ai": flags[2], "without_region": flags[3], "duplicates": flags[4],
-        "implausible_award_dates": flags[5], "amounts_converted": flags[6], "amounts_without_rate": flags[7],
-        "buyer_region_sources": dg.MetadataValue.json(region_sources),
-        "share_with_region": round(1 - flags[3] / max(kept, 1), 4),
+        "records_read": records_read, **flags, "buyer_region_sources": dg.MetadataValue.json(region_sources),
+        "share_with_region": round(1 - flags["without_region"] / max(kept, 1), 4),
         "unresolved_buyers": dg.MetadataValue.md(frame_markdown(unresolved))})
     yield dg.MaterializeResult(asset_key="contract_quarantine", metadata={
         **quarantine_meta, "reasons": dg.MetadataValue.json(reasons)})

@@ -6,15 +6,20 @@ from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from pipeline.defs.automation import REFRESH_WHEN_UPSTREAM_UPDATES
-from pipeline.defs.metadata import figure_metadata, table_metadata
+from pipeline.defs.checks import check_row
+from pipeline.defs.estimation import read_panel, refuse_unknown, store_fits
+from pipeline.defs.metadata import table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL, TradeDataResource, warehouse_dir
 from pipeline.lib import sql
 from pipeline.lib import warehouse as warehouse_lib
-from pipeline.lib.estimation.event_study import coefficient_plot_png, fit_event_study
+from pipeline.lib.estimation.event_study import fit_event_study
+from pipeline.lib.estimation.fits import Fit
 from pipeline.lib.exports import export_with_manifest
+from pipeline.lib.panels import define_macros
 from pipeline.lib.trade.files import TableFileError, load
 
 ALL_COUNTRIES = "all"
+SPLITS = (ALL_COUNTRIES, "autocracy_or_weak_democracy", "mature_democracy")  # all countries, or a trade_panel.regime
 
 
 class TradeDataConfig(dg.Config):
@@ -25,17 +30,18 @@ class TradeDataConfig(dg.Config):
 @dg.multi_asset(
     name="trade_data",
     specs=[
-        dg.AssetSpec("trade_deals", group_name="trade", deps=["regions"],
+        dg.AssetSpec("trade_deals", group_name="trade", deps=["regions"], kinds={"duckdb"},
                      description="AI export deals (exporter, importer, year, technology, smart-city flag, firm) "
                                  "from the trade-deals file."),
-        dg.AssetSpec("trade_deal_quarantine", group_name="trade", deps=["regions"],
+        dg.AssetSpec("trade_deal_quarantine", group_name="trade", deps=["regions"], kinds={"duckdb"},
                      description="Records of the trade-deals file that cannot be used, with the reason."),
-        dg.AssetSpec("covariates", group_name="trade", deps=["regions"],
+        dg.AssetSpec("covariates", group_name="trade", deps=["regions"], kinds={"duckdb"},
                      description="Covariates by region and year (Polity scores by country-year, cameras by "
                                  "region ...) from the covariates file, in long format."),
-        dg.AssetSpec("covariate_quarantine", group_name="trade", deps=["regions"],
+        dg.AssetSpec("covariate_quarantine", group_name="trade", deps=["regions"], kinds={"duckdb"},
                      description="Records of the covariates file that cannot be used, with the reason."),
     ],
+    # Inside the asset: it adds up the records this run read from the files, which a check run alone has not read.
     check_specs=[dg.AssetCheckSpec("every_record_accounted_for", asset="trade_deals", blocking=True,
                                    description="Each file's records = rows kept + rows quarantined.")],
     pool=WAREHOUSE_POOL,
@@ -48,10 +54,10 @@ def trade_data(context: dg.AssetExecutionContext, config: TradeDataConfig, wareh
             covariates = load(con, "covariates", trade_data.covariates_path, config.allow_empty)
         except (TableFileError, warehouse_lib.EmptyReplacementError) as err:
             raise dg.Failure(description=str(err)) from None
-        counted = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                   for t in ("trade_deals", "trade_deal_quarantine", "covariates", "covariate_quarantine")}
-        reasons = {t: dict(con.execute(f"SELECT quarantine_reason, count(*) FROM {t} GROUP BY ALL ORDER BY 1").fetchall())
-                   for t in ("trade_deal_quarantine", "covariate_quarantine")}
+        counted = dict(sql.run(con, "trade/trade_data_rows").fetchall())
+        reasons = {"trade_deal_quarantine": {}, "covariate_quarantine": {}}
+        for table, reason, records in sql.run(con, "trade/trade_quarantine_reasons").fetchall():
+            reasons[table][reason] = records
         meta = {t: table_metadata(con, t) for t in counted}
     for summary in (deals, covariates):
         context.log.info(f"{summary.source_file or '(no file)'}: {summary.records} records, {summary.kept} kept, "
@@ -70,89 +76,83 @@ def trade_data(context: dg.AssetExecutionContext, config: TradeDataConfig, wareh
 
 
 class TradePanelConfig(dg.Config):
-    preset: str = "trade"  # the unrest preset counted (see the unrest asset's presets)
-    exporter: str = "CHN"  # ISO 3166-1 alpha-3
-    comparison_exporters: list[str] = ["USA"]
-    start_year: int | None = None  # default: the first year of trade_deals
-    end_year: int | None = None  # default: the last year of trade_deals
-    regime_covariate: str = "polity"  # the covariate that splits countries (covariates.covariate)
-    regime_cutoff: float = 6.0  # below: autocracy or weak democracy; at or above: mature democracy
+    preset: str = Field("trade", description="The unrest preset of unrest_events counted (the unrest asset's presets)")
+    exporter: str = Field("CHN", description="The exporter whose AI exports are studied (ISO 3166-1 alpha-3)")
+    comparison_exporters: list[str] = Field(["USA"], description="Exporters to compare with (ISO 3166-1 alpha-3)")
+    start_year: int | None = Field(None, description="The panel's first year; unset: the first year of trade_deals")
+    end_year: int | None = Field(None, description="The panel's last year; unset: the last year of trade_deals")
+    regime_covariate: str = Field("polity", description="The covariate that splits countries (covariates.covariate)")
+    regime_cutoff: float = Field(6.0, description="Below it: autocracy or weak democracy; at or above it: mature "
+                                                  "democracy")
 
 
 @dg.asset(
     group_name="trade", deps=["trade_deals", "covariates", "unrest_events"], pool=WAREHOUSE_POOL,
-    automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
+    kinds={"duckdb", "parquet"}, automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
     description="Balanced importer x year panel: unrest of the chosen preset (count, standardised, high-unrest "
                 "flag), AI imports from the chosen exporter and from comparison exporters, and the regime split.",
-    check_specs=[dg.AssetCheckSpec("balanced_and_complete", asset="trade_panel", blocking=True,
-                                   description="Every country has every year once, and the panel's deals and unrest "
-                                               "equal those of the sources in its span.")],
 )
-def trade_panel(config: TradePanelConfig, warehouse: DuckDBResource):
+def trade_panel(config: TradePanelConfig, warehouse: DuckDBResource) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
+        define_macros(con)
         sql.run(con, "trade/trade_panel", config.model_dump())
         manifest = export_with_manifest(con, "trade_panel", warehouse_dir(warehouse) / "exports",
                                         ["trade_deals", "covariates", "unrest_events"], config.model_dump())
-        rows, countries, years, cells, deals_panel, deals_span, unrest_panel, unrest_span = sql.run(
-            con, "trade/trade_panel_check", config.model_dump()).fetchone()
-        regimes = dict(con.execute("SELECT coalesce(regime, 'unknown'), count(DISTINCT region_id) FROM trade_panel "
-                                   "GROUP BY ALL ORDER BY 1").fetchall())
+        countries, years = sql.run(con, "trade/trade_panel_shape").fetchone()
+        regimes = dict(sql.run(con, "trade/trade_panel_regimes").fetchall())
         meta = table_metadata(con, "trade_panel", order_by="region_id, year", date_column="period_start")
-    yield dg.MaterializeResult(metadata={**meta, **config.model_dump(), "countries": countries, "years": years,
-                                         "countries_by_regime": dg.MetadataValue.json(regimes),
-                                         "manifest": dg.MetadataValue.json(manifest)})
-    yield dg.AssetCheckResult(
-        check_name="balanced_and_complete",
-        passed=rows == countries * years == cells and deals_panel == deals_span and unrest_panel == unrest_span,
-        metadata={"rows": rows, "countries": countries, "years": years, "deals_in_panel": deals_panel,
-                  "deals_in_span": deals_span, "unrest_in_panel": unrest_panel, "unrest_in_span": unrest_span})
+    return dg.MaterializeResult(metadata={**meta, **config.model_dump(), "countries": countries, "years": years,
+                                          "countries_by_regime": dg.MetadataValue.json(regimes),
+                                          "manifest": dg.MetadataValue.json(manifest)})
+
+
+@dg.asset_check(
+    asset=trade_panel, name="balanced_and_complete", blocking=True, pool=WAREHOUSE_POOL,
+    automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
+    description="Every country has every year once, and the panel's deals and unrest equal those of today's "
+                "trade_deals and unrest_events in its span, under the run config it was built with: rerun alone "
+                "after a source changes, it says whether the panel is stale.",
+)
+def trade_panel_balanced_and_complete(context: dg.AssetCheckExecutionContext,
+                                      warehouse: DuckDBResource) -> dg.AssetCheckResult:
+    c = check_row(context, warehouse, "trade_panel", TradePanelConfig, "trade/trade_panel_check")
+    return dg.AssetCheckResult(
+        passed=c["rows"] == c["countries"] * c["years"] == c["distinct_cells"]
+        and c["deals_in_panel"] == c["deals_in_span"] and c["unrest_in_panel"] == c["unrest_in_span"], metadata=c)
 
 
 class TradeEventStudyConfig(dg.Config):
-    outcomes: list[str] = ["imports_from_exporter", "imports_from_comparison"]
-    leads: int = 2  # years before unrest
-    lags: int = 2  # years after unrest
-    omitted: list[int] = [-1]  # terms left out (the year before, as in the paper)
-    splits: list[str] = [ALL_COUNTRIES, "autocracy_or_weak_democracy", "mature_democracy"]  # trade_panel.regime
+    outcomes: list[str] = Field(["imports_from_exporter", "imports_from_comparison"],
+                                description="Columns of trade_panel to estimate")
+    leads: int = Field(2, description="Years before unrest")
+    lags: int = Field(2, description="Years after unrest")
+    omitted: list[int] = Field([-1], description="Event times left out (the year before, as in the paper)")
+    # A list of Literal choices is not a Dagster config type: the splits are checked in code.
+    splits: list[str] = Field(list(SPLITS), description=f"The countries of each fit, of {', '.join(SPLITS)}: all, "
+                                                        "or those of one regime")
 
 
 @dg.asset(
-    group_name="trade", deps=["trade_panel"], pool=WAREHOUSE_POOL,
+    group_name="trade", deps=["trade_panel"], pool=WAREHOUSE_POOL, kinds={"python", "duckdb", "parquet"},
     automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
     description="Event study of imports on standardised unrest, k = import year - unrest year from -leads to lags "
                 "(the omitted terms left out), country and year fixed effects, errors clustered by country; for all "
                 "countries and for each regime. One row per split, outcome and k; a coefficient plot per fit.",
 )
-def trade_event_study(context: dg.AssetExecutionContext, config: TradeEventStudyConfig, warehouse: DuckDBResource):
-    figures = warehouse_dir(warehouse) / "figures"
-    figures.mkdir(parents=True, exist_ok=True)
+def trade_event_study(context: dg.AssetExecutionContext, config: TradeEventStudyConfig,
+                      warehouse: DuckDBResource) -> dg.MaterializeResult:
+    refuse_unknown("split(s)", config.splits, SPLITS)
     rel_periods = [k for k in range(-config.leads, config.lags + 1) if k not in config.omitted]
     with warehouse.get_connection() as con:
-        panel = con.execute("SELECT * FROM trade_panel ORDER BY region_id, year").pl()
-        missing = [o for o in config.outcomes if o not in panel.columns]
-        if missing:
-            raise dg.Failure(f"outcome(s) {missing} are not columns of trade_panel")
-        fits, plots = [], {}
-        for split in config.splits:
-            rows = panel if split == ALL_COUNTRIES else panel.filter(pl.col("regime") == split)
-            for outcome in config.outcomes:
-                if rows.height == 0 or rows[outcome].n_unique() <= 1:
-                    context.log.warning(f"{outcome} in split {split}: no variation, not estimated")
-                    continue
-                coefficients = fit_event_study(rows, outcome, rel_periods).with_columns(split=pl.lit(split))
-                plots[f"plot_{split}_{outcome}"] = figure_metadata(
-                    coefficient_plot_png(coefficients, f"{outcome}, {split}"),
-                    figures / f"trade_event_study_{split}_{outcome}.png", f"{split} {outcome}")
-                context.log.info(f"{outcome}, {split}: n_obs {coefficients['n_obs'][0]}")
-                fits.append(coefficients)
-        if not fits:
-            raise dg.Failure("nothing to estimate: every outcome is constant in every split")
-        warehouse_lib.replace_table(con, "trade_event_study", pl.concat(fits).select("split", pl.exclude("split")))
-        manifest = export_with_manifest(con, "trade_event_study", warehouse_dir(warehouse) / "exports",
-                                        ["trade_panel"], config.model_dump())
-        meta = table_metadata(con, "trade_event_study", order_by="split, outcome, rel_period", preview_rows=30)
-    return dg.MaterializeResult(metadata={**meta, **plots, "figures_dir": str(figures),
-                                          "manifest": dg.MetadataValue.json(manifest)})
+        panel = read_panel(con, "trade/trade_panel_rows", "trade_panel", config.outcomes)
+        fits = [Fit(f"{split}_{outcome}", f"{split} {outcome}",
+                    panel if split == ALL_COUNTRIES else panel.filter(pl.col("regime") == split), outcome,
+                    lambda rows, outcome: fit_event_study(rows, outcome, rel_periods), {"split": split})
+                for split in config.splits for outcome in config.outcomes]
+        _, metadata = store_fits(context, con, warehouse, "trade_event_study", fits, ["trade_panel"], config,
+                                 order_by="split, outcome, rel_period")
+    return dg.MaterializeResult(metadata=metadata)
 
 
-defs = dg.Definitions(assets=[trade_data, trade_panel, trade_event_study])
+defs = dg.Definitions(assets=[trade_data, trade_panel, trade_event_study],
+                      asset_checks=[trade_panel_balanced_and_complete])

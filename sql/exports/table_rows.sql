@@ -1,0 +1,2 @@
+-- The rows of table $table.
+SELECT count(*) AS rows FROM query_table($table);
