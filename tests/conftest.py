@@ -92,3 +92,21 @@ def table_digests(path: Path) -> dict[str, str]:
         digests[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
     con.close()
     return digests
+
+
+# The files whose tests start Dagster processes, a browser or the demo, longest first (measured with --durations),
+# and in each of them the tests marked slow first. xdist hands whole files to its two workers in collection order
+# (pyproject.toml: --dist loadfile --no-loadscope-reorder), giving a worker its next file as soon as two of its
+# tests are left: so the long files start first, each on a worker of its own, and the short files fill in.
+LONGEST_FIRST = ("test_automation.py", "test_recovery.py", "test_demo_pipeline.py", "test_browser.py",
+                 "test_concurrency.py", "test_refresh.py", "test_settings.py")
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item):
+        name = item.path.name
+        if name not in LONGEST_FIRST:
+            return (len(LONGEST_FIRST), 0)
+        return (LONGEST_FIRST.index(name), item.get_closest_marker("slow") is None)
+
+    items.sort(key=rank)  # stable: the other files, and the other tests within a file, keep their order
