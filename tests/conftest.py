@@ -1,5 +1,6 @@
 import hashlib
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -35,15 +36,28 @@ def write_mirror(directory: Path, files: dict[str, bytes], listed: dict[str, tup
 
 @pytest.fixture(scope="session")
 def geography_db(tmp_path_factory) -> Path:
-    """The geography tables (regions, crosswalks, prefecture boundaries), built once for the whole suite."""
+    """The geography tables (regions, crosswalks, prefecture boundaries), built once for the whole run: the first
+    xdist worker to ask builds them under a lock in the run's shared temporary directory, the others read that file
+    (open it READ_ONLY, or copy it)."""
+    import fcntl
+
     import duckdb
 
     from pipeline.lib.geo.layer import build_geography
 
-    path = tmp_path_factory.mktemp("geo") / "geo.duckdb"
-    connection = duckdb.connect(str(path))
-    assert build_geography(connection) == []  # every prefecture seat lies in its own polygon
-    connection.close()
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the directory every worker's own temporary directory is in
+    path = shared / "geography.duckdb"
+    with (shared / "geography.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            building = path.with_suffix(".building")
+            building.unlink(missing_ok=True)
+            connection = duckdb.connect(str(building))
+            assert build_geography(connection) == []  # every prefecture seat lies in its own polygon
+            connection.close()
+            building.rename(path)
     return path
 
 
@@ -78,3 +92,21 @@ def table_digests(path: Path) -> dict[str, str]:
         digests[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
     con.close()
     return digests
+
+
+# The files whose tests start Dagster processes, a browser or the demo, longest first (measured with --durations),
+# and in each of them the tests marked slow first. xdist hands whole files to its two workers in collection order
+# (pyproject.toml: --dist loadfile --no-loadscope-reorder), giving a worker its next file as soon as two of its
+# tests are left: so the long files start first, each on a worker of its own, and the short files fill in.
+LONGEST_FIRST = ("test_automation.py", "test_recovery.py", "test_demo_pipeline.py", "test_browser.py",
+                 "test_concurrency.py", "test_refresh.py", "test_settings.py")
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item):
+        name = item.path.name
+        if name not in LONGEST_FIRST:
+            return (len(LONGEST_FIRST), 0)
+        return (LONGEST_FIRST.index(name), item.get_closest_marker("slow") is None)
+
+    items.sort(key=rank)  # stable: the other files, and the other tests within a file, keep their order

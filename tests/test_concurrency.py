@@ -113,7 +113,11 @@ def test_months_in_concurrent_runs_equal_a_serial_backfill(tmp_path, demo_mirror
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     with dg.DagsterInstance.get():  # create its storage once, before four processes open it at the same time
         pass
-    with ProcessPoolExecutor(max_workers=4, mp_context=get_context("spawn")) as pool:
+    # Four fresh processes, forked from a server that has imported the project once (a spawned process would
+    # import it again, about 5 s each); the server starts no thread and opens no warehouse or instance.
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["pipeline.definitions", "test_concurrency"])
+    with ProcessPoolExecutor(max_workers=4, mp_context=context) as pool:
         outcomes = dict(pool.map(_ingest_in_process, [(str(concurrent), demo_mirror, p, str(home)) for p in MONTHS]))
     assert outcomes == {p: True for p in MONTHS}
     with dg.DagsterInstance.get() as instance:

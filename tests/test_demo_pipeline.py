@@ -23,6 +23,27 @@ QUARTERS = SPEC.years * 4
 
 
 @pytest.fixture(scope="module")
+def demo_command(tmp_path_factory):
+    """`python3 dev.py demo`'s command in a process, directory and instance of its own, with another hash seed and
+    one polars thread instead of one per core. Set up before `demo`, it runs while `demo` materialises in process."""
+    root = tmp_path_factory.mktemp("demo_command")
+    home = root / ".dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").symlink_to(ROOT / "dagster.yaml")
+    env = {k: v for k, v in os.environ.items() if k not in settings.BY_NAME and k != settings.ORIGINS_VARIABLE}
+    env |= {"DAGSTER_HOME": str(home), "PYTHONHASHSEED": "4242", "POLARS_MAX_THREADS": "1"}
+    stdout, stderr = root / "stdout.log", root / "stderr.log"
+    with stdout.open("w") as out, stderr.open("w") as err:
+        process = subprocess.Popen([sys.executable, "-m", "pipeline.demo.run"], cwd=root, env=env,
+                                   stdout=out, stderr=err)
+    try:
+        yield {"root": root, "home": home, "process": process, "stdout": stdout, "stderr": stderr}
+    finally:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo")
     with pytest.MonkeyPatch.context() as patch:
@@ -43,20 +64,15 @@ def con(demo):
 
 
 @pytest.mark.slow
-def test_demo_command_in_a_real_instance_gives_the_same_bytes(demo, tmp_path):
-    """`python3 dev.py demo`'s command, in its own process with another hash seed and the project's instance,
-    writes exactly the warehouse, figure, exports and demo files of the in-process demo."""
-    home = tmp_path / ".dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").symlink_to(ROOT / "dagster.yaml")
-    env = {k: v for k, v in os.environ.items() if k not in settings.BY_NAME and k != settings.ORIGINS_VARIABLE}
-    env |= {"DAGSTER_HOME": str(home), "PYTHONHASHSEED": "4242"}
-    result = subprocess.run([sys.executable, "-m", "pipeline.demo.run"], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "done: regions, unrest, contracts, panels and estimates" in result.stdout
+def test_demo_command_in_a_real_instance_gives_the_same_bytes(demo_command, demo):
+    """`python3 dev.py demo`'s command, in its own process with another hash seed and thread count and the
+    project's instance, writes exactly the warehouse, figure, exports and demo files of the in-process demo."""
+    home = demo_command["home"]
+    returncode = demo_command["process"].wait(timeout=600)
+    assert returncode == 0, demo_command["stderr"].read_text()[-3000:]
+    assert "done: regions, unrest, contracts, panels and estimates" in demo_command["stdout"].read_text()
     assert (home / "history" / "runs.db").is_file()  # the runs are in the instance's own SQLite storage
-    mine, theirs = tmp_path / "data", demo["root"] / "data"
+    mine, theirs = demo_command["root"] / "data", demo["root"] / "data"
     digests = table_digests(mine / "warehouse.duckdb")
     assert len(digests) == 23 and digests == table_digests(theirs / "warehouse.duckdb")
     for name in ("figures/event_study_sun_abraham_first_high_unrest_ps_ai_contracts.png",
