@@ -11,7 +11,7 @@ from pipeline.definitions import defs
 EXPECTED_GROUPS = {
     "demo": {"demo_truth"},
     "gdelt": {"gdelt_files", "gdelt_events", "gdelt_rejects", "unrest_definitions", "unrest_screening", "unrest_events"},
-    "geo": {"regions", "fips_adm1_crosswalk", "prefecture_boundaries", "fips_adm1_iso_crosswalk"},
+    "geo": {"regions", "fips_adm1_crosswalk", "prefecture_boundaries", "fips_adm1_iso_crosswalk", "event_places"},
     "procurement": {"contracts", "contract_quarantine"},
     "panels": {"event_windows", "unrest_panel"},
     "estimates": {"event_study"},
