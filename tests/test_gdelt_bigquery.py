@@ -24,7 +24,7 @@ from sqlglot import exp
 from pipeline.defs.gdelt.assets import gdelt_ingest
 from pipeline.defs.resources import GdeltBigQueryResource, GdeltMirrorResource
 from pipeline.lib import sql, warehouse
-from pipeline.lib.gdelt import bigquery
+from pipeline.lib.gdelt import bigquery, ledger
 from pipeline.lib.gdelt.filelist import files_for_month
 from pipeline.lib.gdelt.ingest import ingest_month
 from pipeline.lib.gdelt.parse import parse_export
@@ -156,6 +156,7 @@ def test_the_unrest_columns_are_exactly_those_the_unrest_sql_reads():
 def test_the_definition_run_in_duckdb_gives_the_file_paths_rows(tmp_path, world, scope):
     files = _file_path_month(tmp_path, world, scope)
     local = duckdb.connect()
+    sql.run(local, "gdelt/scope_macro")
     local.register("gdelt_source", _parsed(world).drop("_PARTITIONTIME").to_arrow())
     first, end = bigquery.extractions_for_month(MARCH)[0].added_bounds()
     ours = sql.run(local, "gdelt/events_in_scope", {"first_added": first, "end_added": end,

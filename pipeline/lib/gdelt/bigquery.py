@@ -91,9 +91,23 @@ def extractions_for_month(month: date, tables: Tables = Tables()) -> list[Extrac
     return parts
 
 
+def _inline_scope_macro(tree: exp.Expression) -> exp.Expression:
+    """The tree with each call of the DuckDB macro in_gdelt_scope replaced by the macro's body (BigQuery has none)."""
+    macro = sqlglot.parse_one(sql.load("gdelt/scope_macro"), read="duckdb")
+    parameters = [p.name for p in macro.this.expressions]
+    for call in list(tree.find_all(exp.Anonymous)):
+        if call.name.lower() == "in_gdelt_scope":
+            arguments = dict(zip(parameters, call.expressions))
+            body = macro.expression.copy().transform(
+                lambda node: arguments[node.name].copy()
+                if isinstance(node, exp.Column) and node.name in arguments else node)
+            call.replace(exp.paren(body))
+    return tree
+
+
 def extraction_sql(extraction: Extraction, columns: tuple[str, ...]) -> str:
     """sql/gdelt/events_in_scope.sql in BigQuery's dialect, for this extraction's table and columns."""
-    tree = sqlglot.parse_one(sql.load("gdelt/events_in_scope"), read="duckdb")
+    tree = _inline_scope_macro(sqlglot.parse_one(sql.load("gdelt/events_in_scope"), read="duckdb"))
     v1_columns = {c.name for c in layouts()["v1-58"].columns}
     projections = []
     for name in columns:
