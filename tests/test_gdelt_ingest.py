@@ -43,7 +43,8 @@ def test_real_export_through_the_ingest_path_keeps_every_row(tmp_path, con, real
 def test_scope_filters_are_counted_not_dropped(tmp_path, con, real_export_bytes):
     mirror = write_mirror(tmp_path / "mirror", {f"{REAL}.zip": zipped(REAL, real_export_bytes)})
     _ingest(con, mirror, Scope(countries=("CH",)), log=lambda m: None)
-    rows = con.execute("SELECT rows_read, rows_kept, rows_out_of_scope, rows_rejected, scope FROM gdelt_files").fetchall()
+    rows = con.execute(
+        "SELECT rows_read, rows_kept, rows_out_of_scope, rows_rejected, scope FROM gdelt_files").fetchall()
     assert rows == [(1540, 25, 1515, 0, "ActionGeo_CountryCode in [CH]; EventRootCode in [all]")]
     assert con.execute("SELECT count(*) FROM gdelt_events").fetchone()[0] == 25
 

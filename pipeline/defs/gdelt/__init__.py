@@ -7,6 +7,6 @@ from pipeline.defs.gdelt.schedules import (
                       gdelt_refresh_job,
 )
 
-defs = dg.Definitions(assets=[gdelt_ingest, unrest], asset_checks=[row_accounting, files_verified, every_event_screened],
-                      jobs=[gdelt_refresh_job], schedules=[gdelt_daily_refresh],
-                      sensors=[gdelt_lastupdate_sensor])
+defs = dg.Definitions(assets=[gdelt_ingest, unrest],
+                      asset_checks=[row_accounting, files_verified, every_event_screened],
+                      jobs=[gdelt_refresh_job], schedules=[gdelt_daily_refresh], sensors=[gdelt_lastupdate_sensor])

@@ -159,7 +159,8 @@ def row_accounting(warehouse: DuckDBResource) -> dg.AssetCheckResult:
 
 
 @dg.asset_check(asset="gdelt_files", pool=WAREHOUSE_POOL,
-                description="Every file fetched agrees with the size and md5 its list gives (every month of the ledger).")
+                description="Every file fetched agrees with the size and md5 its list gives (every month of the "
+                            "ledger).")
 def files_verified(warehouse: DuckDBResource) -> dg.AssetCheckResult:
     with warehouse.get_connection() as con:
         unverified = ledger.unverified_files(con)

@@ -53,7 +53,8 @@ def geography(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
     yield dg.MaterializeResult(asset_key="fips_adm1_crosswalk", metadata=crosswalk_meta)
     yield dg.MaterializeResult(asset_key="fips_adm1_iso_crosswalk", metadata={
         **iso_meta, "coverage": round((total - methods.get("unmatched", 0)) / max(total, 1), 4),
-        "matched_by": dg.MetadataValue.json(methods), "unmatched_sample": dg.MetadataValue.md(frame_markdown(unmatched))})
+        "matched_by": dg.MetadataValue.json(methods),
+        "unmatched_sample": dg.MetadataValue.md(frame_markdown(unmatched))})
 
 
 @dg.asset_check(asset="prefecture_boundaries", blocking=True, additional_deps=["regions"], pool=WAREHOUSE_POOL,

@@ -7,10 +7,10 @@ bytes estimate is logged and returned, and a query above `maximum_bytes_billed` 
 runs (BigQuery also enforces the same limit on the job itself).
 
 Costs: BigQuery bills the bytes of the columns read in the partitions scanned, whatever the WHERE clause
-says. So the query reads only the columns the unrest path uses (schema.UNREST_COLUMNS), and on GDELT 2.0's ingestion-time partitioned copy it filters `_PARTITIONTIME` to the
-month's days, widened by a reporting lag because an event added late in a day can land in the next
-day's partition. GDELT 1.0's table (gdelt-bq.full.events) is not partitioned: a query scans the
-selected columns of the whole table.
+says. So the query reads only the columns the unrest path uses (schema.UNREST_COLUMNS), and on GDELT 2.0's
+ingestion-time partitioned copy it filters `_PARTITIONTIME` to the month's days, widened by a reporting lag
+because an event added late in a day can land in the next day's partition. GDELT 1.0's table
+(gdelt-bq.full.events) is not partitioned: a query scans the selected columns of the whole table.
 
 google-cloud-bigquery is imported inside the functions that use it: it takes about a second to import, and
 most runs read files.

@@ -67,10 +67,10 @@ LEDGER_SCHEMA = pa.schema([(name, type_) for name, type_, _ in LEDGER_COLUMNS])
 
 def ledger_row(counts: RowCounts, **values) -> dict:
     """One ledger row: the counts, and every other column by name (a missing or unknown column is an error)."""
-    row = {**values, **counts.counts()}
-    if set(row) != set(LEDGER_SCHEMA.names):
-        raise ValueError(f"ledger row columns differ from gdelt_files': missing {sorted(set(LEDGER_SCHEMA.names) - set(row))}, "
-                         f"unknown {sorted(set(row) - set(LEDGER_SCHEMA.names))}")
+    row, names = {**values, **counts.counts()}, set(LEDGER_SCHEMA.names)
+    if set(row) != names:
+        raise ValueError(f"ledger row columns differ from gdelt_files': missing {sorted(names - set(row))}, "
+                         f"unknown {sorted(set(row) - names)}")
     return row
 
 
