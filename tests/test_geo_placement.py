@@ -92,6 +92,12 @@ def test_every_china_row_of_the_real_export_is_placed_at_its_level(tmp_path, geo
     build_event_places(geo_db)
     build_unrest(geo_db, [EVERYTHING_IN_CHINA])
     assert placement_problems(geo_db) == {"rows_without_one_place": 0, "province_geocodes_in_prefectures": 0}
+    # event_places: one row per gdelt_events row, whatever the unrest definitions; unrest_events takes its places.
+    assert geo_db.execute("SELECT geo_level, count(*) FROM event_places GROUP BY ALL ORDER BY ALL").fetchall() == [
+        ("country", 16), ("prefecture", 9)]
+    assert geo_db.execute("""
+        SELECT count(*) FROM unrest_events AS u JOIN event_places AS p USING (partition_month, source_file, source_line)
+        WHERE u.geo_level = p.geo_level AND u.prefecture_id IS NOT DISTINCT FROM p.prefecture_id""").fetchone() == (25,)
     rows = geo_db.execute("""
         SELECT action_geo_type, action_geo_full_name, geo_level, country_id, province_id, prefecture_id
         FROM unrest_events ORDER BY source_line""").fetchall()
