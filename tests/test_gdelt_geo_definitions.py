@@ -24,12 +24,9 @@ def test_every_gdelt_and_geo_asset_has_its_kinds():
 
 
 def test_the_checks_a_user_reruns_alone_are_asset_checks():
-    checks = {}
-    for defs in (gdelt_defs, geo_defs):
-        for checks_def in defs.asset_checks:
-            for key in checks_def.check_keys:
-                checks[key.name] = (key.asset_key.to_user_string(), checks_def.check_specs_by_output_name
-                                    and next(iter(checks_def.check_specs)).blocking)
+    checks = {spec.name: (spec.asset_key.to_user_string(), spec.blocking)
+              for defs in (gdelt_defs, geo_defs) for checks_def in defs.asset_checks
+              for spec in checks_def.check_specs}
     assert checks == {
         "row_accounting": ("gdelt_files", True), "files_verified": ("gdelt_files", False),
         "every_event_screened": ("unrest_events", True),
