@@ -1,5 +1,10 @@
 """The one Dagster entry point: every domain's definitions, bound to resources from the environment.
 
+Each package or module of pipeline/defs/ is one domain and holds its Definitions as `defs` (assets, their
+checks, schedules, sensors), as dagster-open-platform's domains do; this module merges them and binds the
+resources once. The list is written out, not discovered: it is where a reader sees every domain, and
+tests/test_definitions.py fails when a domain's `defs` is missing from it.
+
 Loading it fills the environment from the settings file and the defaults (pipeline/lib/settings.py), never
 over a variable the shell already set.
 """

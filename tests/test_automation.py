@@ -24,8 +24,8 @@ from pipeline.lib.gdelt.unrest import UnrestDefinition, held_definitions, preset
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 GEOGRAPHY = ("regions", "fips_adm1_crosswalk", "fips_adm1_iso_crosswalk", "prefecture_boundaries")
-DOWNSTREAM_OF_GDELT = {"unrest_definitions", "unrest_screening", "unrest_events", "event_windows", "unrest_panel",
-                       "event_study", "trade_panel", "trade_event_study"}
+DOWNSTREAM_OF_GDELT = {"event_places", "unrest_definitions", "unrest_screening", "unrest_events", "event_windows",
+                       "unrest_panel", "event_study", "trade_panel", "trade_event_study"}
 
 
 def test_a_month_that_lands_refreshes_everything_downstream(tmp_path):

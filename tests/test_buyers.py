@@ -3,6 +3,7 @@
 import pytest
 
 from pipeline.lib.geo.buyers import resolve_buyer
+from pipeline.lib.geo.units import prefecture_of
 
 # Real-style buyer names from Chinese procurement notices, with the region a person reading them would give:
 # public security at province, prefecture and county level, hospitals, schools and banks.
@@ -10,7 +11,7 @@ RESOLVABLE = {
     "广州市公安局": "440100", "广东省公安厅": "440000", "天河区公安分局": "440100", "深圳市公安局福田分局": "440300",
     "北京市公安局朝阳分局": "110100", "上海市公安局": "310100", "上海市浦东新区人民医院": "310100",
     "重庆市公安局": "500100", "天津市公安局": "120100", "武汉市公安局江岸区分局": "420100", "湖北省公安厅": "420000",
-    "荆州市公安局": "421000", "公安县公安局": "421000", "仙桃市公安局": "429000", "新疆维吾尔自治区公安厅": "650000",
+    "荆州市公安局": "421000", "公安县公安局": "421000", "仙桃市公安局": "429004", "新疆维吾尔自治区公安厅": "650000",
     "乌鲁木齐市公安局": "650100", "喀什地区公安局": "653100", "西藏自治区公安厅": "540000",
     "拉萨市公安局城关分局": "540100", "广西壮族自治区公安厅": "450000", "南宁市公安局": "450100",
     "内蒙古自治区公安厅": "150000", "呼和浩特市公安局": "150100", "延边朝鲜族自治州公安局": "222400",
@@ -54,3 +55,24 @@ def test_levels_and_matches_are_reported():
     assert (province.level, province.matched) == ("province", ("广东省",))
     county = resolve_buyer("南京市鼓楼区人民医院")
     assert (county.level, county.matched) == ("prefecture", ("南京市", "鼓楼区"))
+
+
+# The unit conventions of pipeline.lib.geo.units, with exact ids: a province-administered county-level city is
+# a prefecture-level unit of its own (never 419000, 429000, 469000 or 659000), and a municipality is one
+# prefecture-level unit, province code + 0100, whether the name is a district's or a county's.
+@pytest.mark.parametrize("name, region_id", {
+    "仙桃市公安局": "429004", "潜江市人民医院": "429005", "天门市教育局": "429006", "神农架林区公安局": "429021",
+    "济源市公安局": "419001", "琼海市公安局": "469002", "陵水黎族自治县人民医院": "469028",
+    "石河子市公安局": "659001", "五家渠市教育局": "659004",
+    "城口县公安局": "500100", "重庆市渝中区人民医院": "500100", "北京市公安局": "110100",
+    "天津市河西区教育局": "120100", "上海市公安局浦东分局": "310100",
+}.items())
+def test_unit_conventions_in_buyer_resolution(name, region_id):
+    resolution = resolve_buyer(name)
+    assert (resolution.region_id, resolution.level) == (region_id, "prefecture")
+
+
+def test_prefecture_of_applies_both_conventions():
+    assert [prefecture_of(c) for c in ("429004", "469030", "659012", "419001", "421022", "110105", "500229",
+                                       "500101", "310115", "120100")] == [
+        "429004", "469030", "659012", "419001", "421000", "110100", "500100", "500100", "310100", "120100"]

@@ -96,12 +96,18 @@ def test_region_ids_follow_the_standards(con):
         SELECT region_id, level FROM regions
         WHERE (level = 'country' AND NOT regexp_full_match(region_id, '[A-Z]{3}'))
            OR (level = 'province' AND NOT regexp_full_match(region_id, '[1-6][0-9]0000'))
-           OR (level = 'prefecture' AND NOT regexp_full_match(region_id, '[1-6][0-9][0-9]{2}00'))
+           OR (level = 'prefecture' AND NOT regexp_full_match(region_id, '[1-6][0-9]([0-9]{2}00|90[0-9]{2})'))
            OR (level = 'prefecture' AND left(region_id, 2) || '0000' <> parent_id)
            OR (level = 'subdivision' AND NOT regexp_full_match(region_id, '[A-Z]{2}-[A-Z0-9]{1,3}'))""").fetchall()
     assert bad == []
     counts = dict(con.execute("SELECT level, count(*) FROM regions GROUP BY ALL").fetchall())
-    assert counts["province"] == 31 and counts["prefecture"] == 342
+    # 337 prefecture-level units under GB/T 2260's headings (Chongqing's 500100 and 500200 are one, 500100) and
+    # the 32 province-administered county-level units of Henan, Hubei, Hainan and Xinjiang, each its own.
+    assert counts["province"] == 31 and counts["prefecture"] == 369
+    prefectures = {r[0] for r in con.execute("SELECT region_id FROM regions WHERE level = 'prefecture'").fetchall()}
+    assert {"429004", "429005", "429006", "429021", "419001", "469001", "469030", "659001", "659012"} <= prefectures
+    assert prefectures.isdisjoint({"419000", "429000", "469000", "659000", "500200", "110000", "500000"})
+    assert {"110100", "120100", "310100", "500100"} <= prefectures
     assert con.execute("SELECT region_id FROM regions WHERE level = 'country' AND fips_codes = 'CH'").fetchall() == [("CHN",)]
 
 

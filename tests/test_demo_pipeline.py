@@ -74,7 +74,7 @@ def test_demo_command_in_a_real_instance_gives_the_same_bytes(demo_command, demo
     assert (home / "history" / "runs.db").is_file()  # the runs are in the instance's own SQLite storage
     mine, theirs = demo_command["root"] / "data", demo["root"] / "data"
     digests = table_digests(mine / "warehouse.duckdb")
-    assert len(digests) == 23 and digests == table_digests(theirs / "warehouse.duckdb")
+    assert len(digests) == 24 and digests == table_digests(theirs / "warehouse.duckdb")
     for name in ("figures/event_study_sun_abraham_first_high_unrest_ps_ai_contracts.png",
                  "exports/unrest_panel.parquet", "exports/unrest_panel.manifest.json",
                  "exports/event_study.parquet", "exports/event_study.manifest.json"):
@@ -87,7 +87,8 @@ def test_warehouse_has_every_table(con):
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     assert tables == {
         "gdelt_files", "gdelt_events", "gdelt_rejects", "gdelt_scope", "unrest_definitions", "unrest_screening",
-        "unrest_events", "regions", "fips_adm1_crosswalk", "fips_adm1_iso_crosswalk", "prefecture_boundaries", "contracts", "contract_quarantine",
+        "unrest_events", "event_places", "regions", "fips_adm1_crosswalk", "fips_adm1_iso_crosswalk",
+        "prefecture_boundaries", "contracts", "contract_quarantine",
         "event_windows", "unrest_panel", "event_study", "demo_truth", "trade_deals", "trade_deal_quarantine", "covariates",
         "covariate_quarantine", "trade_panel", "trade_event_study",
     }

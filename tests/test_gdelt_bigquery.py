@@ -24,12 +24,12 @@ from sqlglot import exp
 from pipeline.defs.gdelt.assets import gdelt_ingest
 from pipeline.defs.resources import GdeltBigQueryResource, GdeltMirrorResource
 from pipeline.lib import sql, warehouse
-from pipeline.lib.gdelt import bigquery
+from pipeline.lib.gdelt import bigquery, ledger
 from pipeline.lib.gdelt.filelist import files_for_month
 from pipeline.lib.gdelt.ingest import ingest_month
-from pipeline.lib.gdelt.scope import Scope
 from pipeline.lib.gdelt.parse import parse_export
-from pipeline.lib.gdelt.schema import events_v2_columns, layouts
+from pipeline.lib.gdelt.schema import UNREST_COLUMNS, events_v2_columns, layouts
+from pipeline.lib.gdelt.scope import Scope
 from pipeline.lib.gdelt.source import Mirror
 
 MARCH = date(2018, 3, 1)
@@ -113,9 +113,9 @@ def test_bigquery_sql_parses_prunes_partitions_and_reads_only_the_columns_used()
         extractions = bigquery.extractions_for_month(month)
         assert [e.system for e in extractions] == expected
         for extraction in extractions:
-            tree = sqlglot.parse_one(bigquery.extraction_sql(extraction, bigquery.used_columns()), read="bigquery")
+            tree = sqlglot.parse_one(bigquery.extraction_sql(extraction, UNREST_COLUMNS), read="bigquery")
             assert not list(tree.find_all(exp.Star))
-            assert [p.alias_or_name for p in tree.expressions] == list(bigquery.used_columns())
+            assert [p.alias_or_name for p in tree.expressions] == list(UNREST_COLUMNS)
             assert tree.find(exp.Table).sql("bigquery") == {"v1": "`gdelt-bq.full.events` AS source",
                                                             "v2": f"`{bigquery.V2_TABLE}`"}[extraction.system]
             partition_filters = [c for c in tree.args["where"].find_all(exp.Column) if c.name == "_PARTITIONTIME"]
@@ -124,17 +124,39 @@ def test_bigquery_sql_parses_prunes_partitions_and_reads_only_the_columns_used()
             assert {p.name for p in tree.find_all(exp.Parameter)} >= {"first_added", "end_added", "countries",
                                                                       "root_codes"}
             assert "2018" not in tree.sql("bigquery") and "'CH'" not in tree.sql("bigquery")
-    # The unrest SQL's columns, no more: the 61-column row is 3x the bytes.
-    assert len(bigquery.used_columns()) < 25 and {"ActionGeo_Lat", "Actor1Type1Code", "SQLDATE"} <= set(
-        bigquery.used_columns())
     with pytest.raises(bigquery.BigQuerySourceError, match="before April 2013"):
         bigquery.extractions_for_month(date(2012, 5, 1))
+
+
+# The SQL that reads GDELT's columns on the way to unrest_events. Ingest bookkeeping reads gdelt_events too, but
+# only by the lineage columns (source_file, partition_month), so it needs no column of GDELT's.
+UNREST_SQL = ("gdelt/unrest_screening", "geo/event_points", "geo/event_places", "gdelt/unrest_events")
+
+
+def test_the_unrest_columns_are_exactly_those_the_unrest_sql_reads():
+    gdelt = {c.name for c in events_v2_columns()}
+    read = set()
+    for name in UNREST_SQL:
+        read |= {c.name for c in sqlglot.parse_one(sql.load(name), read="duckdb").find_all(exp.Column)} & gdelt
+    assert set(UNREST_COLUMNS) == read
+    assert list(UNREST_COLUMNS) == [c.name for c in events_v2_columns() if c.name in read]  # the schema's order
+    # The extraction's own filter and order need no other column.
+    extraction = sqlglot.parse_one(sql.load("gdelt/events_in_scope"), read="duckdb")
+    assert {c.name for c in extraction.find_all(exp.Column)} <= set(UNREST_COLUMNS)
+    # Every other SQL file that reads gdelt_events reads none of GDELT's columns.
+    for path in sorted(sql.SQL_ROOT.rglob("*.sql")):
+        name = str(path.relative_to(sql.SQL_ROOT).with_suffix(""))
+        tree = sqlglot.parse_one(sql.load(name), read="duckdb")
+        if name not in UNREST_SQL and name != "gdelt/events_in_scope" and any(
+                t.name == "gdelt_events" for t in tree.find_all(exp.Table)):
+            assert not {c.name for c in tree.find_all(exp.Column)} & gdelt, name
 
 
 @pytest.mark.parametrize("scope", [Scope(), Scope(countries=("CH",)), Scope(root_codes=("14", "10"))])
 def test_the_definition_run_in_duckdb_gives_the_file_paths_rows(tmp_path, world, scope):
     files = _file_path_month(tmp_path, world, scope)
     local = duckdb.connect()
+    sql.run(local, "gdelt/scope_macro")
     local.register("gdelt_source", _parsed(world).drop("_PARTITIONTIME").to_arrow())
     first, end = bigquery.extractions_for_month(MARCH)[0].added_bounds()
     ours = sql.run(local, "gdelt/events_in_scope", {"first_added": first, "end_added": end,
@@ -161,13 +183,12 @@ def test_bigquery_ingest_gives_the_file_paths_rows_page_by_page(tmp_path, world,
     assert [bool(c["body"]["configuration"].get("dryRun")) for c in inserts] == [True, False]
     pages = [c for c in server.calls if "/queries/" in c["path"]]
     assert len(pages) >= 4  # 1540 rows at 400 a page
-    ledger = con.execute("SELECT file_name, layout, status, rows_read, rows_kept, detail FROM gdelt_files").fetchall()
-    assert ledger[0][:5] == ("20180301-20180331.gdelt-bq.gdeltv2.events_partitioned", "bigquery-v2", "ok", 1540, 1540)
-    assert f"{outcomes[0].bytes_estimated:,} bytes estimated" in ledger[0][5]
+    rows = con.execute("SELECT file_name, layout, status, rows_read, rows_kept, detail FROM gdelt_files").fetchall()
+    assert rows[0][:5] == ("20180301-20180331.gdelt-bq.gdeltv2.events_partitioned", "bigquery-v2", "ok", 1540, 1540)
+    assert f"{outcomes[0].bytes_estimated:,} bytes estimated" in rows[0][5]
     # Row accounting and day coverage hold for a queried month as for files.
-    params = {"partition_months": ["2018-03-01"], "v2_files_per_day": 96, "last_listed_day": date(2018, 3, 31)}
-    assert sql.run(con, "gdelt/ledger_accounting_errors", params).fetchall() == []
-    assert sql.run(con, "gdelt/ledger_incomplete_days", params).fetchall() == []
+    assert ledger.accounting_errors(con, ["2018-03-01"]).is_empty()
+    assert ledger.incomplete_days(con, ["2018-03-01"], 96, date(2018, 3, 31)).is_empty()
 
 
 def test_partition_filter_scans_less_than_the_unpartitioned_table(bigquery_tables, credentials):
@@ -178,7 +199,7 @@ def test_partition_filter_scans_less_than_the_unpartitioned_table(bigquery_table
         for partitioned in (True, False):
             extraction = bigquery.Extraction("v2", bigquery.V2_TABLE, partitioned, MARCH, date(2018, 3, 31))
             estimates[partitioned] = bigquery.run_guarded(
-                client, bigquery.extraction_sql(extraction, bigquery.used_columns()),
+                client, bigquery.extraction_sql(extraction, UNREST_COLUMNS),
                 bigquery.query_parameters(extraction, ("CH",), (), 3), 10**9, "test", lambda m: None).bytes_estimated
         narrow = bigquery.extraction_sql(bigquery.extractions_for_month(MARCH)[0], ("GLOBALEVENTID", "DATEADDED"))
         few_columns = bigquery.run_guarded(client, narrow, bigquery.query_parameters(
@@ -268,7 +289,7 @@ def test_gdelt_1_months_share_one_query_and_keep_their_own_rows(tmp_path, world,
                         ("2015-02-01", 20150219120000, 100)]
     # 1.0 has no ADM2 columns: NULL, as for 1.0 files.
     assert con.execute("SELECT count(ActionGeo_ADM2Code) FROM gdelt_events").fetchone()[0] == 0
-    ledger = con.execute("SELECT partition_month, file_name, rows_kept FROM gdelt_files ORDER BY ALL").fetchall()
-    assert ledger == [("2015-01-01", "20150101-20150131.gdelt-bq.full.events", expected_v1[20150105]),
+    rows = con.execute("SELECT partition_month, file_name, rows_kept FROM gdelt_files ORDER BY ALL").fetchall()
+    assert rows == [("2015-01-01", "20150101-20150131.gdelt-bq.full.events", expected_v1[20150105]),
                       ("2015-02-01", "20150201-20150218.gdelt-bq.full.events", expected_v1[20150218]),
                       ("2015-02-01", "20150219-20150228.gdelt-bq.gdeltv2.events_partitioned", 100)]

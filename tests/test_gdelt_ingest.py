@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 from conftest import FIXTURES, write_mirror, zipped
 
-from pipeline.lib import sql, warehouse
+from pipeline.lib import warehouse
+from pipeline.lib.gdelt import ledger
 from pipeline.lib.gdelt.filelist import ListedFile, files_for_month, parse_v2_list
 from pipeline.lib.gdelt.ingest import ingest_month, unchanged_month
 from pipeline.lib.gdelt.scope import Scope
@@ -42,8 +43,9 @@ def test_real_export_through_the_ingest_path_keeps_every_row(tmp_path, con, real
 def test_scope_filters_are_counted_not_dropped(tmp_path, con, real_export_bytes):
     mirror = write_mirror(tmp_path / "mirror", {f"{REAL}.zip": zipped(REAL, real_export_bytes)})
     _ingest(con, mirror, Scope(countries=("CH",)), log=lambda m: None)
-    ledger = con.execute("SELECT rows_read, rows_kept, rows_out_of_scope, rows_rejected, scope FROM gdelt_files").fetchall()
-    assert ledger == [(1540, 25, 1515, 0, "ActionGeo_CountryCode in [CH]; EventRootCode in [all]")]
+    rows = con.execute(
+        "SELECT rows_read, rows_kept, rows_out_of_scope, rows_rejected, scope FROM gdelt_files").fetchall()
+    assert rows == [(1540, 25, 1515, 0, "ActionGeo_CountryCode in [CH]; EventRootCode in [all]")]
     assert con.execute("SELECT count(*) FROM gdelt_events").fetchone()[0] == 25
 
 
@@ -79,7 +81,7 @@ def test_faulty_files_are_recorded_in_the_ledger(tmp_path, con, real_export_byte
     # The 5000-byte cut leaves a partial last line, and the short line is the next one.
     assert len(rejects) == 2
     assert all(f == "20180326050000.export.CSV.zip" and "tab-separated fields, expected 61" in r for f, r in rejects)
-    assert sql.run(con, "gdelt/ledger_accounting_errors", {"partition_months": ["2018-03-01"]}).fetchall() == []
+    assert ledger.accounting_errors(con, ["2018-03-01"]).is_empty()
 
 
 def test_reingesting_a_month_replaces_it(tmp_path, con, real_export_bytes):
@@ -95,7 +97,7 @@ def test_accounting_query_catches_a_ledger_that_does_not_add_up(tmp_path, con, r
     _ingest(con, mirror, Scope(), log=lambda m: None)
     con.execute("DELETE FROM gdelt_events WHERE source_line = 7")
     con.execute("UPDATE gdelt_files SET rows_read = rows_read + 1")
-    problems = sql.run(con, "gdelt/ledger_accounting_errors", {"partition_months": ["2018-03-01"]}).fetchall()
+    problems = ledger.accounting_errors(con, ["2018-03-01"]).rows()
     assert problems == [
         ("2018-03-01", f"{REAL}.zip", "rows_read 1541 <> kept 1540 + out of scope 0 + other months 0 + rejected 0"),
         ("2018-03-01", None, "ledger kept 1540 / rejected 0 but tables hold 1539 / 0"),
@@ -124,11 +126,10 @@ def test_incomplete_days_and_unverified_files_are_reported(tmp_path, con, real_e
              "20180301120000.export.CSV.zip": good}
     mirror = write_mirror(tmp_path / "mirror", files, {"20180301120000.export.CSV.zip": (len(good), "e" * 32)})
     _ingest(con, mirror, Scope(), log=lambda m: None)
-    params = {"partition_months": ["2018-03-01"], "v2_files_per_day": 4, "last_listed_day": "2018-03-02"}
-    incomplete = sql.run(con, "gdelt/ledger_incomplete_days", params).fetchall()
+    incomplete = ledger.incomplete_days(con, ["2018-03-01"], 4, date(2018, 3, 2)).rows()
     assert [(str(day), expected, listed, ok) for day, expected, listed, ok in incomplete] == [
         ("2018-03-01", 4, 3, 2), ("2018-03-02", 4, 0, 0)]  # days after the newest listed file are not due
-    unverified = sql.run(con, "gdelt/ledger_unverified_files", params).fetchall()
+    unverified = ledger.unverified_files(con, ["2018-03-01"]).rows()
     assert [(name, status) for _, name, status, _ in unverified] == [("20180301120000.export.CSV.zip", "md5-mismatch")]
 
 
@@ -139,12 +140,24 @@ def test_a_refresh_with_no_new_files_does_no_work(tmp_path, con, real_export_byt
     scope = Scope(countries=("CH",))
     assert unchanged_month(con, files, MARCH_2018, scope) is None  # nothing ingested yet
     first = ingest_month(con, mirror, files, MARCH_2018, scope, log=lambda m: None)
-    ledger = con.execute("SELECT * FROM gdelt_files").fetchall()
+    held = con.execute("SELECT * FROM gdelt_files").fetchall()
     again = unchanged_month(con, files, MARCH_2018, scope)
     assert again is not None and (again.rows_read, again.rows_kept, again.rows_out_of_scope) == (
         first.rows_read, first.rows_kept, first.rows_out_of_scope)
-    assert con.execute("SELECT * FROM gdelt_files").fetchall() == ledger  # untouched, checked_at included
+    assert con.execute("SELECT * FROM gdelt_files").fetchall() == held  # untouched, checked_at included
     # A new file, or another scope, is work to do.
     newer = files + [ListedFile(10, "0" * 32, "http://data.gdeltproject.org/gdeltv2/20180327000000.export.CSV.zip")]
     assert unchanged_month(con, newer, MARCH_2018, scope) is None
     assert unchanged_month(con, files, MARCH_2018, Scope()) is None
+
+
+def test_the_ledger_is_created_from_its_one_definition_and_refuses_rows_that_differ(con):
+    ledger.ensure_ledger(con)
+    described = con.execute("SELECT column_name, column_type FROM (DESCRIBE gdelt_files)").fetchall()
+    assert [name for name, _ in described] == [name for name, _, _ in ledger.LEDGER_COLUMNS]
+    assert dict(described)["checked_at"] == "TIMESTAMP" and dict(described)["rows_kept"] == "BIGINT"
+    assert ledger.ROW_COUNTS == ("rows_read", "rows_kept", "rows_out_of_scope", "rows_other_months", "rows_rejected")
+    with pytest.raises(ValueError, match=r"missing \['checked_at', 'scope'\], unknown \['scop'\]"):
+        ledger.ledger_row(ledger.RowCounts(), **{n: None for n, _, _ in ledger.LEDGER_COLUMNS
+                                                 if n not in ledger.ROW_COUNTS and n not in ("scope", "checked_at")},
+                          scop="typo")

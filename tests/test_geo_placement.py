@@ -15,6 +15,7 @@ from pipeline.lib.gdelt.scope import Scope
 from pipeline.lib.gdelt.source import Mirror
 from pipeline.lib.gdelt.unrest import STATE_ACTOR_TYPES, UnrestDefinition, build_unrest
 from pipeline.lib.geo.boundaries import gcj02_to_wgs84
+from pipeline.lib.geo.event_places import build_event_places, placement_problems
 from pipeline.lib.geo.layer import load_layer
 from pipeline.lib.geo.placement import place_points
 
@@ -29,6 +30,12 @@ PLACES = [
     ("Kashgar", 75.9896, 39.4704, "653100"),
     ("Luohu, Shenzhen, 1 km from the Hong Kong border", 114.1180, 22.5380, "440300"),
     ("Shanhaiguan, on the Hebei side of the Liaoning border", 119.7540, 40.0100, "130300"),
+    # Province-administered county-level cities are units of their own; Chongqing's counties are in 500100.
+    ("Xiantao, Hubei", 113.4540, 30.3620, "429004"),
+    ("Shennongjia, Hubei", 110.6700, 31.7450, "429021"),
+    ("Wenchang, Hainan", 110.7530, 19.6130, "469005"),
+    ("Shihezi, Xinjiang", 86.0410, 44.3060, "659001"),
+    ("Fengdu county, Chongqing", 107.7310, 29.8640, "500100"),
 ]
 
 
@@ -83,7 +90,15 @@ def test_every_china_row_of_the_real_export_is_placed_at_its_level(tmp_path, geo
     source = Mirror(str(mirror))
     ingest_month(geo_db, source, files_for_month(date(2018, 3, 1), source.read_v2_list(), None), date(2018, 3, 1),
                  Scope(countries=("CH",)), log=lambda m: None)
+    build_event_places(geo_db)
     build_unrest(geo_db, [EVERYTHING_IN_CHINA])
+    assert placement_problems(geo_db) == {"rows_without_one_place": 0, "province_geocodes_in_prefectures": 0}
+    # event_places: one row per gdelt_events row, whatever the unrest definitions; unrest_events takes its places.
+    assert geo_db.execute("SELECT geo_level, count(*) FROM event_places GROUP BY ALL ORDER BY ALL").fetchall() == [
+        ("country", 16), ("prefecture", 9)]
+    assert geo_db.execute("""
+        SELECT count(*) FROM unrest_events AS u JOIN event_places AS p USING (partition_month, source_file, source_line)
+        WHERE u.geo_level = p.geo_level AND u.prefecture_id IS NOT DISTINCT FROM p.prefecture_id""").fetchone() == (25,)
     rows = geo_db.execute("""
         SELECT action_geo_type, action_geo_full_name, geo_level, country_id, province_id, prefecture_id
         FROM unrest_events ORDER BY source_line""").fetchall()
@@ -113,9 +128,12 @@ def test_the_naive_rule_puts_province_events_in_the_capital(tmp_path, geo_db):
     ingest_month(geo_db, source, files_for_month(date(2020, 1, 1), source.read_v2_list(), None), date(2020, 1, 1),
                  Scope(countries=("CH",)), log=lambda m: None)
     definition = UnrestDefinition("aitocracy", ("14",), ("CH",), STATE_ACTOR_TYPES, 2)
+    build_event_places(geo_db)
     build_unrest(geo_db, [definition])
     strict = geo_db.execute("SELECT geo_level, province_id, prefecture_id FROM unrest_events WHERE event_id = 1").fetchone()
-    build_unrest(geo_db, [definition], province_events_to_capital=True)
+    build_event_places(geo_db, province_events_to_capital=True)
+    assert placement_problems(geo_db)["province_geocodes_in_prefectures"] == 0  # the naive rule says so in its note
+    build_unrest(geo_db, [definition])
     naive = geo_db.execute(
         "SELECT geo_level, province_id, prefecture_id, placement_note FROM unrest_events WHERE event_id = 1").fetchone()
     assert strict == ("province", "440000", None)

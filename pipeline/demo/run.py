@@ -41,7 +41,7 @@ def demo_environment(root: Path) -> dict[str, str]:
 def materialize_demo(instance: dg.DagsterInstance, spec: DemoSpec = DemoSpec(), log=print) -> None:
     from pipeline.definitions import defs  # after the environment is set
 
-    assets = [*defs.assets, *defs.asset_checks]  # the checks defined apart from their assets run too
+    assets = [*defs.assets, *defs.asset_checks]  # the checks too: a blocking check stops a step that fails it
     resources = defs.resources
     first_year, last_year = spec.gdelt_span()
     first_month, last_month = f"{first_year}-01-01", f"{last_year}-12-01"

@@ -1,10 +1,9 @@
--- Days of the given months that have fewer verified files than GDELT publishes for a day:
--- $v2_files_per_day 15-minute files from 2015-02-19 (GDELT 2.0), one file before (a GDELT 1.0 daily,
--- monthly or yearly file covering the day). A BigQuery query (file_name `YYYYMMDD-YYYYMMDD.<table>`) covers
--- every day of its range. Days after $last_listed_day are not due yet.
+-- Days ($days: every day of the months $partition_months, from pipeline/lib/gdelt/dates.py) that have fewer
+-- verified files than GDELT publishes for a day: $v2_files_per_day 15-minute files from $gdelt_v2_start (GDELT
+-- 2.0), one file before (a GDELT 1.0 daily, monthly or yearly file covering the day). A BigQuery query (file_name
+-- `YYYYMMDD-YYYYMMDD.<table>`) covers every day of its range. Days after $last_listed_day are not due yet.
 WITH days AS (
-    SELECT unnest(generate_series(m::DATE, (m::DATE + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE, INTERVAL 1 DAY))::DATE AS day
-    FROM unnest($partition_months) AS t(m)
+    SELECT unnest($days::DATE[]) AS day
 ),
 files AS (
     SELECT regexp_extract(file_name, '^([0-9]+)\.', 1) AS stamp,
@@ -26,10 +25,10 @@ covering AS (
     GROUP BY d.day
 )
 SELECT day,
-       CASE WHEN day >= DATE '2015-02-19' THEN $v2_files_per_day ELSE 1 END AS expected_files,
+       CASE WHEN day >= $gdelt_v2_start::DATE THEN $v2_files_per_day ELSE 1 END AS expected_files,
        listed_files,
        ok_files
 FROM covering
 WHERE day <= $last_listed_day::DATE AND ok_queries = 0
-  AND ok_files < CASE WHEN day >= DATE '2015-02-19' THEN $v2_files_per_day ELSE 1 END
+  AND ok_files < CASE WHEN day >= $gdelt_v2_start::DATE THEN $v2_files_per_day ELSE 1 END
 ORDER BY day;

@@ -14,9 +14,11 @@ from pipeline.defs.metadata import column_schema, table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL, GdeltBigQueryResource, GdeltMirrorResource
 from pipeline.lib import sql
 from pipeline.lib import warehouse as warehouse_lib
+from pipeline.lib.gdelt import ledger
 from pipeline.lib.gdelt import scope as gdelt_scope
 from pipeline.lib.gdelt.bigquery import BigQuerySourceError, ingest_months_from_bigquery
-from pipeline.lib.gdelt.ingest import GDELT_TABLES, ingest_months_from_files
+from pipeline.lib.gdelt.ingest import GDELT_TABLES, ingest_months_from_files, run_totals
+from pipeline.lib.gdelt.ledger import LEDGER_COLUMNS, ROW_COUNTS
 from pipeline.lib.gdelt.schema import LINEAGE_COLUMNS, events_v2_columns
 from pipeline.lib.gdelt.unrest import STATE_ACTOR_TYPES, UnrestDefinition, build_unrest, held_definitions, preset
 
@@ -52,33 +54,35 @@ class GdeltIngestConfig(dg.Config):
         "extended by what is new: lastupdate.txt, then a range request from the end of the cached copy."))
 
 
+# The ingest writes DuckDB, types the files' lines with polars, and reads BigQuery when source is bigquery.
+INGEST_KINDS = {"duckdb", "polars", "bigquery"}
+
+
 @dg.multi_asset(
     name="gdelt_ingest",
     specs=[
         dg.AssetSpec(
-            "gdelt_files", group_name="gdelt",
+            "gdelt_files", group_name="gdelt", kinds=INGEST_KINDS,
             description="Ledger: one row per GDELT events file that holds an ingested month, with its status, "
                         "attempts and row accounting (read = kept + out of scope + other months + rejected).",
+            metadata={"dagster/column_schema": column_schema(
+                [(name, str(type_), description) for name, type_, description in LEDGER_COLUMNS])},
         ),
         dg.AssetSpec(
-            "gdelt_events", group_name="gdelt",
+            "gdelt_events", group_name="gdelt", kinds=INGEST_KINDS,
             description="Typed GDELT events (2.0 and 1.0, in the 61-column 2.0 schema) in the configured scope, "
                         "with source file and line.",
             metadata={"dagster/column_schema": column_schema(
                 [(c.name, c.duckdb_type, c.description) for c in (*events_v2_columns(), *LINEAGE_COLUMNS)])},
         ),
         dg.AssetSpec(
-            "gdelt_rejects", group_name="gdelt",
+            "gdelt_rejects", group_name="gdelt", kinds=INGEST_KINDS,
             description="Lines of GDELT files that could not be typed, with file, line, reason and raw text.",
         ),
     ],
     check_specs=[
-        dg.AssetCheckSpec("row_accounting", asset="gdelt_files", blocking=True,
-                          description="Per file, rows read = kept + out of scope + other months + rejected; per "
-                                      "month, the ledger's kept and rejected counts equal the rows in gdelt_events "
-                                      "and gdelt_rejects."),
-        dg.AssetCheckSpec("files_verified", asset="gdelt_files",
-                          description="Every file fetched agrees with the size and md5 its list gives."),
+        # Needs the newest day the run's file lists name, so it runs with the ingest; the ledger checks below run
+        # alone too.
         dg.AssetCheckSpec("days_complete", asset="gdelt_files",
                           description="Every day has its files: expected_files_per_day GDELT 2.0 exports, or the "
                                       "GDELT 1.0 file that covers it. GDELT has real gaps, so this warns."),
@@ -120,21 +124,13 @@ def gdelt_ingest(context: dg.AssetExecutionContext, config: GdeltIngestConfig, w
         except warehouse_lib.EmptyReplacementError as err:
             raise dg.Failure(description=f"gdelt_ingest: {err}") from None
         gdelt_scope.record(con, chosen)
-        params = {"partition_months": context.partition_keys, "v2_files_per_day": chosen.files_per_day,
-                  "last_listed_day": last_day}
-        accounting = sql.run(con, "gdelt/ledger_accounting_errors", params).pl()
-        unverified = sql.run(con, "gdelt/ledger_unverified_files", params).pl()
-        incomplete = sql.run(con, "gdelt/ledger_incomplete_days", params).pl()
+        incomplete = ledger.incomplete_days(con, context.partition_keys, chosen.files_per_day, last_day)
         meta = {t: table_metadata(con, t) for t in GDELT_TABLES}
-    statuses: dict[str, int] = {}
-    for s in summaries:
-        for status, n in s.statuses.items():
-            statuses[status] = statuses.get(status, 0) + n
-    totals = {f: sum(getattr(s, f) for s in summaries)
-              for f in ("files_listed", "files_ok", "bytes_zipped", "rows_read", "rows_kept", "rows_out_of_scope",
-                        "rows_other_months", "rows_rejected")}
+    total = run_totals(summaries)
+    totals = {"files_listed": total.files_listed, "files_ok": total.files_ok, "bytes_zipped": total.bytes_zipped,
+              **total.counts()}
     ledger_meta = {**meta["gdelt_files"], **{k: dg.MetadataValue.int(v) for k, v in totals.items()},
-                   "file_statuses": dg.MetadataValue.json(statuses), "scope": scope.describe(),
+                   "file_statuses": dg.MetadataValue.json(total.statuses), "scope": scope.describe(),
                    "source": config.source, "file_list_problems": dg.MetadataValue.int(len(problems))}
     if queries:
         ledger_meta |= {"bigquery_bytes_estimated": dg.MetadataValue.int(sum(q["bytes_estimated"] for q in queries)),
@@ -144,18 +140,34 @@ def gdelt_ingest(context: dg.AssetExecutionContext, config: GdeltIngestConfig, w
     yield dg.MaterializeResult(asset_key="gdelt_events", metadata=meta["gdelt_events"])
     yield dg.MaterializeResult(asset_key="gdelt_rejects", metadata=meta["gdelt_rejects"])
     yield dg.AssetCheckResult(
-        check_name="row_accounting", asset_key="gdelt_files", passed=accounting.is_empty(),
-        metadata={"violations": dg.MetadataValue.md(warehouse_lib.frame_markdown(accounting.head(20)))})
-    yield dg.AssetCheckResult(
-        check_name="files_verified", asset_key="gdelt_files", passed=unverified.is_empty(),
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={"unverified_files": unverified.height,
-                  "files": dg.MetadataValue.md(warehouse_lib.frame_markdown(unverified.head(20)))})
-    yield dg.AssetCheckResult(
         check_name="days_complete", asset_key="gdelt_files", passed=incomplete.is_empty(),
         severity=dg.AssetCheckSeverity.WARN,
         metadata={"incomplete_days": incomplete.height,
                   "days": dg.MetadataValue.md(warehouse_lib.frame_markdown(incomplete.head(31)))})
+
+
+@dg.asset_check(asset="gdelt_files", blocking=True, additional_deps=["gdelt_events", "gdelt_rejects"],
+                pool=WAREHOUSE_POOL,
+                description="Per file, rows read = kept + out of scope + other months + rejected; per month, the "
+                            "ledger's kept and rejected counts equal the rows in gdelt_events and gdelt_rejects "
+                            f"(every month of the ledger; counts: {', '.join(ROW_COUNTS)}).")
+def row_accounting(warehouse: DuckDBResource) -> dg.AssetCheckResult:
+    with warehouse.get_connection() as con:
+        violations = ledger.accounting_errors(con)
+    return dg.AssetCheckResult(passed=violations.is_empty(), metadata={
+        "violations": dg.MetadataValue.md(warehouse_lib.frame_markdown(violations.head(20)))})
+
+
+@dg.asset_check(asset="gdelt_files", pool=WAREHOUSE_POOL,
+                description="Every file fetched agrees with the size and md5 its list gives (every month of the "
+                            "ledger).")
+def files_verified(warehouse: DuckDBResource) -> dg.AssetCheckResult:
+    with warehouse.get_connection() as con:
+        unverified = ledger.unverified_files(con)
+    return dg.AssetCheckResult(
+        passed=unverified.is_empty(), severity=dg.AssetCheckSeverity.WARN,
+        metadata={"unverified_files": unverified.height,
+                  "files": dg.MetadataValue.md(warehouse_lib.frame_markdown(unverified.head(20)))})
 
 
 class UnrestConfig(dg.Config):
@@ -171,10 +183,8 @@ class UnrestConfig(dg.Config):
     custom_exclude_state_actors: bool = Field(
         True, description="custom drops events whose Actor1 is government, military, police ...")
     custom_min_geo_type: int = Field(2, description="1 country, 2 US state, 3 US city, 4 world city, 5 world ADM1")
-    custom_level: Literal["prefecture", "province", "country"] = "prefecture"
-    province_events_to_capital: bool = Field(
-        False, description="The naive rule, for comparison only: events geocoded to a province go to its "
-                           "capital's prefecture.")
+    custom_level: Literal["prefecture", "province", "country"] = Field(
+        "prefecture", description="the region level custom's unrest is counted at, recorded for the panels")
 
     def definitions(self, held: list[UnrestDefinition]) -> list[UnrestDefinition]:
         """The definitions this run applies; `held` are those of the warehouse's unrest_definitions."""
@@ -191,24 +201,18 @@ class UnrestConfig(dg.Config):
     name="unrest",
     specs=[
         dg.AssetSpec("unrest_definitions", group_name="gdelt", automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
+                     kinds={"duckdb"},
                      description="The unrest definitions in force: one row per preset of the run config."),
         dg.AssetSpec("unrest_screening", group_name="gdelt", deps=["gdelt_events", "unrest_definitions"],
-                     automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
+                     automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES, kinds={"duckdb"},
                      description="Every gdelt_events row, once per preset, with the first rule of that preset's "
                                  "definition that excludes it (NULL: kept)."),
         dg.AssetSpec("unrest_events", group_name="gdelt", automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
-                     deps=["unrest_screening", "regions", "fips_adm1_crosswalk", "prefecture_boundaries"],
+                     deps=["unrest_screening", "event_places"], kinds={"duckdb"},
                      description="Unrest events, one row per event and preset that keeps it (default preset "
                                  "aitocracy: CAMEO roots 14, 10, 13 in China by non-state Actor1, geocoded below "
-                                 "country level), deduplicated and placed in country, province and (city-level "
-                                 "geocodes only, by prefecture polygon) prefecture."),
-    ],
-    check_specs=[
-        dg.AssetCheckSpec("every_event_screened", asset="unrest_events", blocking=True,
-                          description="unrest_screening has one row per gdelt_events row and preset, and "
-                                      "unrest_events holds exactly the rows it keeps."),
-        dg.AssetCheckSpec("province_geocodes_not_in_prefectures", asset="unrest_events", blocking=True,
-                          description="No event geocoded only to a province (ActionGeo_Type 5) is placed in a prefecture."),
+                                 "country level), deduplicated, with the country, province and prefecture "
+                                 "event_places gives them."),
     ],
     pool=WAREHOUSE_POOL,
 )
@@ -223,25 +227,17 @@ def unrest(context: dg.AssetExecutionContext, config: UnrestConfig, warehouse: D
         presets = [d.name for d in definitions]
         context.log.info(f"unrest presets: {', '.join(presets)}"
                          + (" (those the warehouse holds)" if config.presets is None else ""))
-        build_unrest(con, definitions, config.province_events_to_capital)
+        build_unrest(con, definitions)
         screened = sql.run(con, "gdelt/unrest_screening_summary").fetchall()
-        gdelt_rows, screened_rows, kept, events = con.execute(
-            "SELECT (SELECT count(*) FROM gdelt_events), (SELECT count(*) FROM unrest_screening), "
-            "(SELECT count(*) FROM unrest_screening WHERE exclusion_reason IS NULL), (SELECT count(*) FROM unrest_events)"
-        ).fetchone()
-        by_preset = {p: dict(con.execute(
-            "SELECT geo_level, count(*) FROM unrest_events WHERE preset = ? GROUP BY ALL ORDER BY 1", [p]).fetchall())
-            for p in presets}
-        misplaced = 0 if config.province_events_to_capital else con.execute(
-            "SELECT count(*) FROM unrest_events WHERE action_geo_type = 5 AND prefecture_id IS NOT NULL").fetchone()[0]
-        unplaced_points = con.execute(
-            "SELECT placement_note, count(*) FROM unrest_events WHERE action_geo_type IN (3, 4) AND prefecture_id IS NULL "
-            "GROUP BY ALL").fetchall()
+        by_level = sql.run(con, "gdelt/unrest_events_by_level").fetchall()
         screening_meta = table_metadata(con, "unrest_screening")
         events_meta = table_metadata(con, "unrest_events", date_column="event_date")
     outcomes: dict[str, dict[str, int]] = {}
     for name, reason, n in screened:
         outcomes.setdefault(name, {})[reason] = n
+    by_preset: dict[str, dict[str, int]] = {p: {} for p in presets}
+    for name, level, n in by_level:
+        by_preset[name][level] = n
     context.log.info(f"unrest screening: {outcomes}")
     yield dg.MaterializeResult(asset_key="unrest_definitions", metadata={
         "presets": dg.MetadataValue.json(presets),
@@ -251,13 +247,16 @@ def unrest(context: dg.AssetExecutionContext, config: UnrestConfig, warehouse: D
     yield dg.MaterializeResult(asset_key="unrest_events", metadata={
         **events_meta, "presets": dg.MetadataValue.json(presets),
         "definitions": dg.MetadataValue.json([d.row() for d in definitions]),
-        "events_by_preset_and_geo_level": dg.MetadataValue.json(by_preset),
-        "city_events_not_in_a_prefecture": dg.MetadataValue.json(dict(unplaced_points)),
-        "province_events_to_capital": config.province_events_to_capital})
-    yield dg.AssetCheckResult(
-        check_name="every_event_screened", asset_key="unrest_events",
-        passed=gdelt_rows * len(definitions) == screened_rows and kept == events,
-        metadata={"gdelt_events": gdelt_rows, "presets": len(definitions), "screened": screened_rows, "kept": kept,
-                  "unrest_events": events})
-    yield dg.AssetCheckResult(check_name="province_geocodes_not_in_prefectures", asset_key="unrest_events",
-                              passed=misplaced == 0, metadata={"misplaced": misplaced})
+        "events_by_preset_and_geo_level": dg.MetadataValue.json(by_preset)})
+
+
+@dg.asset_check(asset="unrest_events", blocking=True, additional_deps=["unrest_screening", "gdelt_events"],
+                pool=WAREHOUSE_POOL,
+                description="unrest_screening has one row per gdelt_events row and preset, and unrest_events holds "
+                            "exactly the rows it keeps (each placed by event_places).")
+def every_event_screened(warehouse: DuckDBResource) -> dg.AssetCheckResult:
+    with warehouse.get_connection() as con:
+        row = sql.run(con, "gdelt/unrest_accounting").pl().to_dicts()[0]
+    return dg.AssetCheckResult(
+        passed=row["gdelt_events"] * row["definitions"] == row["screened"] and row["kept"] == row["unrest_events"],
+        metadata=row)

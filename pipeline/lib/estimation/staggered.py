@@ -86,9 +86,10 @@ def fit_sun_abraham(panel: pl.DataFrame, outcome: str, leads: int = 2, lags: int
 def fit_did2s(panel: pl.DataFrame, outcome: str, leads: int = 2, lags: int = 3) -> pl.DataFrame:
     """Gardner's two-stage difference-in-differences (pyfixest's did2s): unit and period effects estimated on
     untreated observations, then the residual outcome on event-time dummies (end points binned, k = -1 and
-    never-treated the reference). Regions treated from the panel's first period have no untreated period to
-    learn from and are left out."""
-    data = cohorts(panel).filter(pl.col("g") != 1).with_columns(
+    never-treated the reference). Regions treated from the panel's first or second period are left out: the first
+    have no untreated period to learn from, and the second one only, a region effect resting on one observation,
+    which pyfixest's first stage drops (then its rows cannot be imputed, and did2s fails on mismatched shapes)."""
+    data = cohorts(panel).filter(~pl.col("g").is_in([1, 2])).with_columns(
         rel_time=pl.when(pl.col("g") > 0).then((pl.col("t") - pl.col("g")).clip(-leads, lags)).otherwise(-1),
         treat=(pl.col("g") > 0) & (pl.col("t") >= pl.col("g")),
     )

@@ -7,11 +7,10 @@ bytes estimate is logged and returned, and a query above `maximum_bytes_billed` 
 runs (BigQuery also enforces the same limit on the job itself).
 
 Costs: BigQuery bills the bytes of the columns read in the partitions scanned, whatever the WHERE clause
-says. So the query reads only the columns the unrest SQL uses (found by parsing that SQL, see
-used_columns), and on GDELT 2.0's ingestion-time partitioned copy it filters `_PARTITIONTIME` to the
-month's days, widened by a reporting lag because an event added late in a day can land in the next
-day's partition. GDELT 1.0's table (gdelt-bq.full.events) is not partitioned: a query scans the
-selected columns of the whole table.
+says. So the query reads only the columns the unrest path uses (schema.UNREST_COLUMNS), and on GDELT 2.0's
+ingestion-time partitioned copy it filters `_PARTITIONTIME` to the month's days, widened by a reporting lag
+because an event added late in a day can land in the next day's partition. GDELT 1.0's table
+(gdelt-bq.full.events) is not partitioned: a query scans the selected columns of the whole table.
 
 google-cloud-bigquery is imported inside the functions that use it: it takes about a second to import, and
 most runs read files.
@@ -19,14 +18,12 @@ most runs read files.
 
 from __future__ import annotations
 
-import calendar
 import importlib.util
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from functools import cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -34,18 +31,16 @@ import pyarrow.compute as pc
 import sqlglot
 from sqlglot import exp
 
-from pipeline.lib import sql, warehouse
-from pipeline.lib.gdelt.filelist import GDELT_V2_START
-from pipeline.lib.gdelt.ingest import GDELT_TABLES, MonthSummary, MonthWriter, Piece
+from pipeline.lib import sql
+from pipeline.lib.gdelt.dates import GDELT_V2_START, V1_DAILY_START, month_end
+from pipeline.lib.gdelt.ingest import MonthSummary, MonthWriter, Piece, ensure_gdelt_tables
+from pipeline.lib.gdelt.ledger import RowCounts, ledger_row
+from pipeline.lib.gdelt.schema import UNREST_COLUMNS, events_v2_columns, layouts
 from pipeline.lib.gdelt.scope import Scope
-from pipeline.lib.gdelt.schema import events_v2_columns, layouts
 
 V2_TABLE = "gdelt-bq.gdeltv2.events_partitioned"
 V1_TABLE = "gdelt-bq.full.events"
 PARTITION_COLUMN = "_PARTITIONTIME"
-V1_DAILY_START = date(2013, 4, 1)  # before this, GDELT 1.0's rows are dated by SQLDATE, not DATEADDED
-# The SQL of the unrest path: every GDELT column it reads is a column the extraction must fetch.
-UNREST_SQL = ("gdelt/unrest_screening", "gdelt/unrest_city_points", "gdelt/unrest_events")
 _ARROW_TYPES = {"BIGINT": pa.int64(), "DOUBLE": pa.float64(), "VARCHAR": pa.string()}
 
 
@@ -83,7 +78,7 @@ class Extraction:
 
 
 def extractions_for_month(month: date, tables: Tables = Tables()) -> list[Extraction]:
-    last = _month_end(month)
+    last = month_end(month)
     if month < V1_DAILY_START:
         raise BigQuerySourceError(
             f"{month:%Y-%m}: before April 2013 GDELT 1.0 dates its rows by event date in monthly and yearly files; "
@@ -96,18 +91,23 @@ def extractions_for_month(month: date, tables: Tables = Tables()) -> list[Extrac
     return parts
 
 
-@cache
-def used_columns() -> tuple[str, ...]:
-    """The GDELT columns the unrest SQL reads (with the extraction's own), in the schema's order."""
-    names = {"GLOBALEVENTID", "DATEADDED", "ActionGeo_CountryCode", "EventRootCode"}
-    for name in UNREST_SQL:
-        names |= {c.name for c in sqlglot.parse_one(sql.load(name), read="duckdb").find_all(exp.Column)}
-    return tuple(c.name for c in events_v2_columns() if c.name in names)
+def _inline_scope_macro(tree: exp.Expression) -> exp.Expression:
+    """The tree with each call of the DuckDB macro in_gdelt_scope replaced by the macro's body (BigQuery has none)."""
+    macro = sqlglot.parse_one(sql.load("gdelt/scope_macro"), read="duckdb")
+    parameters = [p.name for p in macro.this.expressions]
+    for call in list(tree.find_all(exp.Anonymous)):
+        if call.name.lower() == "in_gdelt_scope":
+            arguments = dict(zip(parameters, call.expressions))
+            body = macro.expression.copy().transform(
+                lambda node: arguments[node.name].copy()
+                if isinstance(node, exp.Column) and node.name in arguments else node)
+            call.replace(exp.paren(body))
+    return tree
 
 
 def extraction_sql(extraction: Extraction, columns: tuple[str, ...]) -> str:
     """sql/gdelt/events_in_scope.sql in BigQuery's dialect, for this extraction's table and columns."""
-    tree = sqlglot.parse_one(sql.load("gdelt/events_in_scope"), read="duckdb")
+    tree = _inline_scope_macro(sqlglot.parse_one(sql.load("gdelt/events_in_scope"), read="duckdb"))
     v1_columns = {c.name for c in layouts()["v1-58"].columns}
     projections = []
     for name in columns:
@@ -299,7 +299,7 @@ def ingest_months_from_bigquery(con, client, months: list[date], scope: Scope, s
     Returns the months' summaries and each query's outcome (for asset metadata). The scope is applied in
     BigQuery, so rows out of scope are never read and the ledger counts them as 0.
     """
-    columns = tuple(c.name for c in events_v2_columns()) if settings.all_columns else used_columns()
+    columns = tuple(c.name for c in events_v2_columns()) if settings.all_columns else UNREST_COLUMNS
     checked_at = datetime.now(timezone.utc).replace(tzinfo=None)
     parts: dict[date, list[tuple[Extraction, QueryOutcome, pa.Table]]] = {m: [] for m in months}
     outcomes = []
@@ -315,7 +315,7 @@ def ingest_months_from_bigquery(con, client, months: list[date], scope: Scope, s
         for month in targets:
             rows = outcome.rows.filter(pc.equal(added_month, month.year * 100 + month.month))
             in_month = Extraction(extraction.system, extraction.table, extraction.partitioned,
-                                  max(extraction.first_day, month), min(extraction.last_day, _month_end(month)))
+                                  max(extraction.first_day, month), min(extraction.last_day, month_end(month)))
             parts[month].append((in_month, outcome, rows))
             placed += rows.num_rows
         if placed != outcome.rows.num_rows:  # the query's DATEADDED range is exactly its months' days
@@ -329,28 +329,22 @@ def ingest_months_from_bigquery(con, client, months: list[date], scope: Scope, s
 def _write_month(con, month: date, parts, scope: Scope, checked_at, allow_empty: bool) -> MonthSummary:
     key = month.isoformat()
     summary = MonthSummary(partition_month=key, files_listed=len(parts))
-    warehouse.ensure_tables(con, *GDELT_TABLES)
+    ensure_gdelt_tables(con)
     with tempfile.TemporaryDirectory(prefix=f"gdelt-bq-{key}-") as staging:
         writer = MonthWriter(con, key, Path(staging), allow_empty)
         for extraction, outcome, rows in parts:
             n = rows.num_rows
-            counts = writer.add_pieces([Piece(warehouse_rows(rows, extraction.name, extraction.name), None, n, n,
-                                              0, 0, 0)])
-            writer.add_ledger(dict(
-                partition_month=key, file_name=extraction.name, url=f"bigquery://{extraction.table}",
+            counts = writer.add_pieces([Piece(warehouse_rows(rows, extraction.name, extraction.name), None,
+                                              RowCounts(rows_read=n, rows_kept=n))])
+            writer.add_ledger(ledger_row(
+                counts, partition_month=key, file_name=extraction.name, url=f"bigquery://{extraction.table}",
                 layout=f"bigquery-{extraction.system}", expected_size=None, expected_md5=None, status="ok",
                 detail=f"BigQuery job {outcome.job_id}: {outcome.bytes_estimated:,} bytes estimated by the dry run, "
                        f"{outcome.bytes_billed or 0:,} billed, {outcome.rows.num_rows:,} rows (all months of the job)",
-                attempts=1, zipped_bytes=0, **counts,
+                attempts=1, zipped_bytes=0,
                 scope=f"{scope.describe()} (applied in BigQuery: rows out of scope are not read)",
                 checked_at=checked_at))
-            summary.files_ok += 1
-            summary.statuses["ok"] = summary.statuses.get("ok", 0) + 1
-            summary.rows_read += n
-            summary.rows_kept += n
+            summary.add_file("ok", 0, counts)
         writer.write()
     return summary
 
-
-def _month_end(month: date) -> date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])

@@ -7,17 +7,17 @@ md5sum writes it) and `filesizes` (`size name`) beside its files. Both become Li
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from pipeline.lib.gdelt.dates import GDELT_V2_START, V1_DAILY_START, month_end
+
 V2_EXPORT = re.compile(r"^(\d{14})\.(?:translation\.)?export\.CSV\.zip$")
 V1_DAILY = re.compile(r"^(\d{8})\.export\.CSV\.zip$")
 V1_MONTHLY = re.compile(r"^(\d{6})\.zip$")
 V1_YEARLY = re.compile(r"^(\d{4})\.zip$")
-GDELT_V2_START = date(2015, 2, 19)  # first day served by GDELT 2.0; GDELT 1.0 serves the days before
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class ListedFile:
         if V2_EXPORT.match(self.name):
             return "v2-61"
         if V1_DAILY.match(self.name):
-            return "v1-58" if self.first_day >= date(2013, 4, 1) else "v1-57"
+            return "v1-58" if self.first_day >= V1_DAILY_START else "v1-57"
         if V1_MONTHLY.match(self.name) or V1_YEARLY.match(self.name):
             return "v1-57"
         return None
@@ -57,7 +57,7 @@ class ListedFile:
         if V1_YEARLY.match(name):
             return date(first.year, 12, 31)
         if V1_MONTHLY.match(name):
-            return date(first.year, first.month, calendar.monthrange(first.year, first.month)[1])
+            return month_end(first)
         return first
 
     @property
@@ -171,7 +171,7 @@ def files_for_month(month: date, v2: FileList | None, v1: FileList | None) -> li
 
     Exactly one system serves each day, so an event is never read twice from the two systems.
     """
-    last = date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
+    last = month_end(month)
     chosen = []
     for listing, serves in ((v2, lambda f: f.first_day >= GDELT_V2_START), (v1, lambda f: f.first_day < GDELT_V2_START)):
         for listed in listing.files if listing else ():

@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 
 from pipeline.lib import sql, warehouse
 from pipeline.lib.gdelt.filelist import ListedFile, files_for_month
+from pipeline.lib.gdelt.ledger import RowCounts, ensure_ledger, ledger_row, ledger_table
 from pipeline.lib.gdelt.lists import last_listed_day, read_lists
 from pipeline.lib.gdelt.parse import (
     ParsedExport,
@@ -54,25 +55,35 @@ class Piece:
 
     kept: pa.Table | None
     rejects: pa.Table | None
-    read: int
-    kept_rows: int
-    out_of_scope: int
-    other_months: int
-    rejected_rows: int
+    counts: RowCounts
 
 
-@dataclass
-class MonthSummary:
+@dataclass(kw_only=True)
+class MonthSummary(RowCounts):
     partition_month: str
     files_listed: int = 0
     files_ok: int = 0
     bytes_zipped: int = 0
-    rows_read: int = 0
-    rows_kept: int = 0
-    rows_out_of_scope: int = 0
-    rows_other_months: int = 0
-    rows_rejected: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
+
+    def add_file(self, status: str, zipped_bytes: int, counts: RowCounts) -> None:
+        self.files_ok += int(status == "ok")
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+        self.bytes_zipped += zipped_bytes
+        self.add(counts)
+
+
+def run_totals(summaries: list[MonthSummary]) -> MonthSummary:
+    """The months of a run added up (partition_month: the first month's)."""
+    total = MonthSummary(partition_month=summaries[0].partition_month if summaries else "")
+    for s in summaries:
+        total.files_listed += s.files_listed
+        total.files_ok += s.files_ok
+        total.bytes_zipped += s.bytes_zipped
+        total.add(s)
+        for status, n in s.statuses.items():
+            total.statuses[status] = total.statuses.get(status, 0) + n
+    return total
 
 
 def _piece(parsed: ParsedExport, listed: ListedFile, month: date, scope: Scope) -> Piece:
@@ -86,8 +97,8 @@ def _piece(parsed: ParsedExport, listed: ListedFile, month: date, scope: Scope) 
         rows = rows.filter(in_month.fill_null(False))
         other = parsed.rows.height - rows.height
     kept = scope.apply(rows)
-    return Piece(_compact(kept), _compact(parsed.rejects), parsed.rows_read, kept.height,
-                 rows.height - kept.height, other, parsed.rejects.height)
+    return Piece(_compact(kept), _compact(parsed.rejects), RowCounts(
+        parsed.rows_read, kept.height, rows.height - kept.height, other, parsed.rejects.height))
 
 
 def _compact(frame: pl.DataFrame) -> pa.Table:
@@ -104,7 +115,7 @@ def _batch_pieces(parsed: ParsedExport, read: dict[str, int], scope: Scope) -> d
     for index, (name, lines) in enumerate(read.items()):
         k, r = kept_by_file.get(name, 0), rejected_by_file.get(name, 0)
         rows = (_compact(kept), _compact(parsed.rejects)) if index == 0 else (None, None)
-        pieces[name] = Piece(*rows, lines, k, lines - k - r, 0, r)
+        pieces[name] = Piece(*rows, RowCounts(lines, k, lines - k - r, 0, r))
     return pieces
 
 
@@ -150,7 +161,7 @@ def ingest_month(
     key = month.isoformat()
     summary = MonthSummary(partition_month=key, files_listed=len(files))
     log(f"{key}: {len(files)} files to ingest")
-    warehouse.ensure_tables(con, *GDELT_TABLES)
+    ensure_gdelt_tables(con)
     started = time.monotonic()
     checked_at = datetime.now(timezone.utc).replace(tzinfo=None)
 
@@ -190,12 +201,7 @@ def ingest_month(
                     counts = buffer.add_pieces([piece] if piece else [])
                 if fetched.status != "ok":
                     log(f"{listed.name}: {fetched.status} ({fetched.detail})")
-                else:
-                    summary.files_ok += 1
-                summary.statuses[fetched.status] = summary.statuses.get(fetched.status, 0) + 1
-                summary.bytes_zipped += fetched.zipped_bytes
-                for name, value in counts.items():
-                    setattr(summary, name, getattr(summary, name) + value)
+                summary.add_file(fetched.status, fetched.zipped_bytes, counts)
                 buffer.add_ledger(_ledger_row(key, listed, fetched, counts, scope, checked_at))
                 if index % 100 == 0 or index == len(files):
                     elapsed = max(time.monotonic() - started, 1e-9)
@@ -241,20 +247,15 @@ def unchanged_month(con: duckdb.DuckDBPyConnection, files: list[ListedFile], mon
     key = month.isoformat()
     if not warehouse.has_table(con, "gdelt_files"):
         return None
-    ledger = sql.run(con, "gdelt/ledger_month_files", {"partition_month": key}).fetchall()
-    if not files or {(r[0], r[1]) for r in ledger} != {(f.name, f.md5) for f in files} or len(ledger) != len(files):
+    ledger = sql.run(con, "gdelt/ledger_month_files", {"partition_month": key}).pl().to_dicts()
+    if not files or {(r["file_name"], r["expected_md5"]) for r in ledger} != {(f.name, f.md5) for f in files} \
+            or len(ledger) != len(files):
         return None
-    if any(r[2] != "ok" or r[3] != scope.describe() for r in ledger):
+    if any(r["status"] != "ok" or r["scope"] != scope.describe() for r in ledger):
         return None
-    summary = MonthSummary(partition_month=key, files_listed=len(files), files_ok=len(files),
-                           statuses={"ok": len(files)})
-    for _, _, _, _, read, kept, out, other, rejected, zipped in ledger:
-        summary.rows_read += read
-        summary.rows_kept += kept
-        summary.rows_out_of_scope += out
-        summary.rows_other_months += other
-        summary.rows_rejected += rejected
-        summary.bytes_zipped += zipped
+    summary = MonthSummary(partition_month=key, files_listed=len(files))
+    for row in ledger:
+        summary.add_file(row["status"], row["zipped_bytes"], RowCounts.of(row))
     return summary
 
 
@@ -283,8 +284,8 @@ class MonthWriter:
         self.ledger: list[dict] = []
         self.rows, self.parts = 0, 0
 
-    def add_pieces(self, pieces) -> dict[str, int]:
-        counts = dict(rows_read=0, rows_kept=0, rows_out_of_scope=0, rows_other_months=0, rows_rejected=0)
+    def add_pieces(self, pieces) -> RowCounts:
+        counts = RowCounts()
         for piece in pieces:
             if piece.kept is not None:
                 self.events.append(piece.kept)
@@ -292,11 +293,7 @@ class MonthWriter:
             if piece.rejects is not None:
                 self.rejects.append(piece.rejects)
                 self.rows += piece.rejects.num_rows
-            counts["rows_read"] += piece.read
-            counts["rows_kept"] += piece.kept_rows
-            counts["rows_out_of_scope"] += piece.out_of_scope
-            counts["rows_other_months"] += piece.other_months
-            counts["rows_rejected"] += piece.rejected_rows
+            counts.add(piece.counts)
             if self.rows >= STAGE_ROWS:
                 self.stage()
         return counts
@@ -317,7 +314,7 @@ class MonthWriter:
         self.stage()
         held = sql.run(self.con, "gdelt/month_rows_kept", {"partition_month": self.key}).fetchone()[0]
         warehouse.refuse_emptying(f"GDELT month {self.key[:7]} (gdelt_events)", held,
-                                  sum(row["rows_kept"] for row in self.ledger), self.allow_empty)
+                                  sum(RowCounts.of(row).rows_kept for row in self.ledger), self.allow_empty)
         with warehouse.transaction(self.con):
             for table in GDELT_TABLES:
                 warehouse.replace_partition(self.con, table, "partition_month", self.key, None)
@@ -325,14 +322,18 @@ class MonthWriter:
                 if (self.staging / table).is_dir():
                     sql.run(self.con, f"gdelt/insert_staged_{table}",
                             {"staged": str(self.staging / table / "*.parquet"), "partition_month": self.key})
-            warehouse.append_rows(self.con, "gdelt_files",
-                                  pl.DataFrame(self.ledger, schema_overrides={"expected_size": pl.Int64}))
+            warehouse.append_rows(self.con, "gdelt_files", ledger_table(self.ledger))
 
 
-def _ledger_row(key, listed: ListedFile, fetched: Fetched, counts: dict, scope: Scope, checked_at) -> dict:
-    return dict(
-        partition_month=key, file_name=listed.name, url=listed.url, layout=listed.layout,
+def _ledger_row(key, listed: ListedFile, fetched: Fetched, counts: RowCounts, scope: Scope, checked_at) -> dict:
+    return ledger_row(
+        counts, partition_month=key, file_name=listed.name, url=listed.url, layout=listed.layout,
         expected_size=listed.size, expected_md5=listed.md5, status=fetched.status, detail=fetched.detail,
-        attempts=fetched.attempts, zipped_bytes=fetched.zipped_bytes, **counts, scope=scope.describe(),
-        checked_at=checked_at,
+        attempts=fetched.attempts, zipped_bytes=fetched.zipped_bytes, scope=scope.describe(), checked_at=checked_at,
     )
+
+
+def ensure_gdelt_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create gdelt_files, gdelt_events and gdelt_rejects, if absent."""
+    ensure_ledger(con)
+    warehouse.ensure_tables(con, "gdelt_events", "gdelt_rejects")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable
 from datetime import date
 
-from pipeline.lib.gdelt.filelist import GDELT_V2_START, FileList, parse_v2_list_months
+from pipeline.lib.gdelt.dates import GDELT_V1_START, GDELT_V2_START, month_end
+from pipeline.lib.gdelt.filelist import FileList, parse_v2_list_months
 from pipeline.lib.gdelt.listcache import current_list
 from pipeline.lib.gdelt.source import Mirror
 
@@ -23,8 +23,7 @@ def read_lists(v2: Mirror, v1: Mirror, months: list[date], include_translation: 
     GDELT 2.0's lists come from the cache, extended by what is new (refetch: read in full), and hold only the
     files of `months`.
     """
-    last_days = [date(m.year, m.month, calendar.monthrange(m.year, m.month)[1]) for m in months]
-    v2_months = [month for month, last in zip(months, last_days) if last >= GDELT_V2_START]
+    v2_months = [month for month in months if month_end(month) >= GDELT_V2_START]
     v2_list = v1_list = None
     if v2_months:
         lists = []
@@ -42,4 +41,4 @@ def read_lists(v2: Mirror, v1: Mirror, months: list[date], include_translation: 
 
 def last_listed_day(*lists: FileList | None) -> date:
     """The newest day any events file in the lists covers: days after it are not published yet."""
-    return max((fl.newest_day for fl in lists if fl and fl.newest_day), default=date(1979, 1, 1))
+    return max((fl.newest_day for fl in lists if fl and fl.newest_day), default=GDELT_V1_START)

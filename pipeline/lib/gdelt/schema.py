@@ -83,3 +83,12 @@ LINEAGE_COLUMNS = (
     Column("source_line", "INTEGER", "1-based line number of the row in that file (after unzipping)."),
     Column("partition_month", "STRING", "Monthly partition key (YYYY-MM-01) the row was ingested under."),
 )
+
+# The GDELT columns the unrest path reads (sql/gdelt/unrest_screening.sql, sql/geo/event_points.sql,
+# sql/geo/event_places.sql, sql/gdelt/unrest_events.sql), in the schema's order: what the BigQuery extraction
+# fetches, since BigQuery bills by the column. A test parses that SQL and fails when the two disagree.
+UNREST_COLUMNS = (
+    "GLOBALEVENTID", "SQLDATE", "Actor1Code", "Actor1Type1Code", "EventCode", "EventRootCode", "GoldsteinScale",
+    "NumMentions", "NumSources", "NumArticles", "AvgTone", "ActionGeo_Type", "ActionGeo_FullName",
+    "ActionGeo_CountryCode", "ActionGeo_ADM1Code", "ActionGeo_Lat", "ActionGeo_Long", "DATEADDED", "SOURCEURL",
+)

@@ -39,12 +39,15 @@ class Scope:
         return f"ActionGeo_CountryCode in [{countries}]; EventRootCode in [{roots}]"
 
     def apply(self, rows: pl.DataFrame) -> pl.DataFrame:
-        """The rows in scope (NULL codes are out of scope when a list is given)."""
-        if self.countries:
-            rows = rows.filter(pl.col("ActionGeo_CountryCode").is_in(list(self.countries)).fill_null(False))
-        if self.root_codes:
-            rows = rows.filter(pl.col("EventRootCode").is_in(list(self.root_codes)).fill_null(False))
-        return rows
+        """The rows in scope, in their order, by the scope macro (sql/gdelt/scope_macro.sql)."""
+        if not self.countries and not self.root_codes:
+            return rows
+        # One thread: the ingest already parses files in parallel, and one thread keeps the rows' order.
+        with duckdb.connect(config={"threads": 1}) as con:
+            sql.run(con, "gdelt/scope_macro")
+            con.register("parsed_rows", rows.to_arrow(compat_level=pl.CompatLevel.oldest()))
+            return sql.run(con, "gdelt/rows_in_scope", {
+                "countries": list(self.countries), "root_codes": list(self.root_codes)}).pl()
 
 
 @dataclass(frozen=True)

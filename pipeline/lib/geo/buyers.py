@@ -5,7 +5,9 @@ A name is searched for the names of provinces, prefectures and counties (full na
 keep the longest (吉林省 wins over 吉林). A county rolls up to its prefecture. The answer is the one
 prefecture consistent with every match (天河区 and 广州市 agree; 朝阳区 alone is Beijing or Changchun, so it
 stays unresolved with both candidates); failing that, the one province; failing that, nothing, with the
-candidates listed. A municipality (北京市) is resolved to its prefecture-level code (110100).
+candidates listed. Prefecture-level units are those of pipeline.lib.geo.units: a municipality (北京市) is
+resolved to its prefecture-level code (110100), a province-administered county-level city (仙桃市) to its own
+code (429004).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from functools import cache
 import polars as pl
 
 from pipeline.data import csv_rows
+from pipeline.lib.geo.units import prefecture_of
 
 # Suffixes stripped to make short names. Ethnic autonomous names lose the ethnic part as well.
 PROVINCE_SUFFIX = re.compile(r"(壮族自治区|回族自治区|维吾尔自治区|自治区|省|市)$")
@@ -61,16 +64,14 @@ def _index() -> dict[str, tuple[Unit, ...]]:
         add(row["name"], unit)
         add(PROVINCE_SUFFIX.sub("", row["name"]), unit)
     for row in csv_rows("china_prefecture_seats.csv"):
-        if row["name_zh"].endswith("直辖县级行政区划") or row["name_zh"].endswith("（县）"):
-            continue  # groups, not places with a name of their own
         unit = Unit(row["prefecture_id"], "prefecture", row["prefecture_id"], row["province_id"])
         add(row["name_zh"], unit)
         add(PREFECTURE_SUFFIX.sub("", row["name_zh"]), unit)
     for row in csv_rows("gbt2260_counties.csv"):
-        if row["name"] in ("市辖区",):
-            continue
-        city = row["cityCode"] + "00"
-        add(row["name"], Unit(row["code"], "county", city, row["provinceCode"] + "0000"))
+        prefecture = prefecture_of(row["code"])
+        if prefecture == row["code"]:
+            continue  # a province-administered county-level unit: a prefecture-level unit, added above
+        add(row["name"], Unit(row["code"], "county", prefecture, row["provinceCode"] + "0000"))
     return {name: tuple(units) for name, units in index.items()}
 
 
