@@ -2,7 +2,8 @@
 """Set-up and everyday commands, needing nothing but python3 (3.11+).
 
     python3 dev.py demo    create .venv, install the locked dependencies, materialise every asset on the demo world
-    python3 dev.py test    the same set-up, then the test suite (extra arguments go to pytest)
+    python3 dev.py test    the same set-up, then ruff (lint and format check) and the test suite
+                           (extra arguments go to pytest)
     python3 dev.py ui      the Dagster UI at http://127.0.0.1:3000, reading pipeline.env (the shell wins)
 
 Set-up is idempotent: the virtual environment is rebuilt only when requirements.lock or pyproject.toml change.
@@ -29,9 +30,11 @@ def run(*args: str | Path, env: dict | None = None) -> None:
 
 
 def ensure_environment() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (dev.py runs under whichever python3 the user has)
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
-    stamp = hashlib.sha256((ROOT / "requirements.lock").read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    stamp = hashlib.sha256(
+        (ROOT / "requirements.lock").read_bytes() + (ROOT / "pyproject.toml").read_bytes()
+    ).hexdigest()
     stamp_file = VENV / ".installed-lock-sha256"
     if not PYTHON.exists():
         print("creating .venv", flush=True)
@@ -105,6 +108,14 @@ def main(argv: list[str]) -> int:
     if command == "demo":
         args = [PYTHON, "-m", "pipeline.demo.run", *rest]
     elif command == "test":
+        for lint in (["check"], ["format", "--check"]):  # a second or two; the suite takes minutes
+            if subprocess.run([VENV / "bin" / "ruff", *lint, "."], cwd=ROOT).returncode:
+                print(
+                    f"ruff {' '.join(lint)} failed: `.venv/bin/ruff check --fix .` and `.venv/bin/ruff format .`"
+                    " fix most of it",
+                    file=sys.stderr,
+                )
+                return 1
         args = [PYTHON, "-m", "pytest", *rest]
     else:
         args = [VENV / "bin" / "dagster", "dev", "-m", "pipeline.definitions", "-h", "127.0.0.1", "-p", "3000", *rest]

@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/contracts_load.py [--rows 3000000] [--repeat 3]
 
 Generates (once, under benchmarks/.data/) a contracts CSV in the normalised format with real-style Chinese
-titles and buyers, then runs each method in a fresh process (--repeat times, the median reported) and reports time, peak memory
-and ratios:
+titles and buyers, then runs each method in a fresh process (--repeat times, the median reported) and reports time, peak
+memory and ratios:
 
   duckdb   the limit: DuckDB reads the CSV and computes the seven taxonomy flags with the same regular
            expressions (regexp_matches on title, buyer and supplier), nothing else
@@ -28,11 +28,27 @@ import polars as pl
 from harness import ROOT, measure, run_median
 
 DATA = ROOT / "benchmarks" / ".data"
-TITLES = ["人脸识别系统采购项目", "视频结构化分析平台", "办公家具采购", "摄像机维修服务", "道路维修工程", "人工智能辅助诊断",
-          "人像比对系统升级", "物业管理服务", "视频监控系统建设", "绿化养护服务"]
+TITLES = [
+    "人脸识别系统采购项目",
+    "视频结构化分析平台",
+    "办公家具采购",
+    "摄像机维修服务",
+    "道路维修工程",
+    "人工智能辅助诊断",
+    "人像比对系统升级",
+    "物业管理服务",
+    "视频监控系统建设",
+    "绿化养护服务",
+]
 BUYERS = ["市公安局", "市公安局交通警察支队", "市第一人民医院", "市第一中学", "市财政局", "市教育局", "市农商银行"]
 CITIES = ["广州", "深圳", "武汉", "长沙", "杭州", "南京", "成都", "西安", "郑州", "昆明", "贵阳", "南宁"]
-SUPPLIERS = ["海康威视数字技术股份有限公司", "某建筑工程有限公司", "某科技有限公司", "浙江大华技术股份有限公司", "某物业服务有限公司"]
+SUPPLIERS = [
+    "海康威视数字技术股份有限公司",
+    "某建筑工程有限公司",
+    "某科技有限公司",
+    "浙江大华技术股份有限公司",
+    "某物业服务有限公司",
+]
 
 
 def generate(rows: int) -> Path:
@@ -42,16 +58,18 @@ def generate(rows: int) -> Path:
     DATA.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(7)
     city = np.array(CITIES)[rng.integers(len(CITIES), size=rows)]
-    frame = pl.DataFrame({
-        "contract_id": [f"C{i:08d}" for i in range(rows)],
-        "award_date": (np.datetime64("2013-01-01") + rng.integers(0, 7 * 365, size=rows)).astype(str),
-        "buyer_name": np.char.add(city, np.array(BUYERS)[rng.integers(len(BUYERS), size=rows)]),
-        "buyer_region_id": "",
-        "supplier_name": np.array(SUPPLIERS)[rng.integers(len(SUPPLIERS), size=rows)],
-        "amount": np.round(rng.lognormal(12, 1, size=rows), 2).astype(str),
-        "currency": "CNY",
-        "title": np.char.add(city, np.array(TITLES)[rng.integers(len(TITLES), size=rows)]),
-    })
+    frame = pl.DataFrame(
+        {
+            "contract_id": [f"C{i:08d}" for i in range(rows)],
+            "award_date": (np.datetime64("2013-01-01") + rng.integers(0, 7 * 365, size=rows)).astype(str),
+            "buyer_name": np.char.add(city, np.array(BUYERS)[rng.integers(len(BUYERS), size=rows)]),
+            "buyer_region_id": "",
+            "supplier_name": np.array(SUPPLIERS)[rng.integers(len(SUPPLIERS), size=rows)],
+            "amount": np.round(rng.lognormal(12, 1, size=rows), 2).astype(str),
+            "currency": "CNY",
+            "title": np.char.add(city, np.array(TITLES)[rng.integers(len(TITLES), size=rows)]),
+        }
+    )
     frame.write_csv(path)
     return path
 
@@ -67,9 +85,11 @@ def sources_file(path: Path) -> Path:
     entries = []
     for half, (start, stop) in enumerate([(0, rows // 2), (rows // 2, rows)], start=1):
         part = path.with_suffix(f".half{half}.csv")
-        duckdb.execute(f"COPY (SELECT * FROM read_csv($path, all_varchar = true) WHERE contract_id >= 'C{start:08d}' "
-                       f"AND contract_id < 'C{stop:08d}' ORDER BY contract_id) TO '{part}' (HEADER)",
-                       {"path": str(path)})
+        duckdb.execute(
+            f"COPY (SELECT * FROM read_csv($path, all_varchar = true) WHERE contract_id >= 'C{start:08d}' "
+            f"AND contract_id < 'C{stop:08d}' ORDER BY contract_id) TO '{part}' (HEADER)",
+            {"path": str(path)},
+        )
         entries.append(f'[[source]]\nname = "half {half}"\npath = "{part.name}"\nformat = "normalised"\n')
     toml.write_text("\n".join(entries))
     return toml
@@ -86,8 +106,10 @@ def run_duckdb(path: Path) -> int:
     flags = ", ".join(f"regexp_matches(lower({c.field}), ${name}) AS is_{name}" for name, c in categories.items())
     # Every flag is counted, so that none is optimised away.
     counts = ", ".join(f"count(*) FILTER (WHERE is_{name})" for name in categories if name not in ("ai", "ai_firm"))
-    query = (f"SELECT count(*) FILTER (WHERE is_ai OR is_ai_firm), {counts} "
-             f"FROM (SELECT {flags} FROM read_csv($path, all_varchar = true))")
+    query = (
+        f"SELECT count(*) FILTER (WHERE is_ai OR is_ai_firm), {counts} "
+        f"FROM (SELECT {flags} FROM read_csv($path, all_varchar = true))"
+    )
     return duckdb.execute(query, {"path": str(path), **params}).fetchone()[0]
 
 
@@ -102,8 +124,10 @@ def run_duckdb_stored(path: Path) -> int:
     flags = ", ".join(f"regexp_matches(lower({c.field}), ${name}) AS is_{name}" for name, c in categories.items())
     with tempfile.TemporaryDirectory() as tmp:
         con = duckdb.connect(str(Path(tmp) / "w.duckdb"))
-        con.execute(f"CREATE TABLE contracts AS SELECT *, {flags} FROM read_csv($path, all_varchar = true)",
-                    {"path": str(path), **params})
+        con.execute(
+            f"CREATE TABLE contracts AS SELECT *, {flags} FROM read_csv($path, all_varchar = true)",
+            {"path": str(path), **params},
+        )
         count = con.execute("SELECT count(*) FILTER (WHERE is_ai OR is_ai_firm) FROM contracts").fetchone()[0]
         con.close()
     return count
@@ -140,16 +164,22 @@ def run_ours(path: Path) -> int:
         count = con.execute("SELECT count(*) FILTER (WHERE is_ai) FROM contracts").fetchone()[0]
         # The generator numbers contract i as C{i:08d}: at this scale DuckDB reads the file in parallel, and
         # every record must still carry its own row (contract_rows keeps the file's order to number them).
-        misnumbered = con.execute("SELECT count(*) FROM contracts WHERE source IS NULL "
-                                  "AND source_row <> substr(contract_id, 2)::BIGINT + 1").fetchone()[0]
+        misnumbered = con.execute(
+            "SELECT count(*) FROM contracts WHERE source IS NULL AND source_row <> substr(contract_id, 2)::BIGINT + 1"
+        ).fetchone()[0]
         if misnumbered:
             raise AssertionError(f"{misnumbered:,} contracts carry another record's source_row")
         con.close()
     return count
 
 
-METHODS = {"duckdb": run_duckdb, "duckdb-stored": run_duckdb_stored, "pandas": run_pandas, "ours": run_ours,
-           "ours-2-sources": run_ours}
+METHODS = {
+    "duckdb": run_duckdb,
+    "duckdb-stored": run_duckdb_stored,
+    "pandas": run_pandas,
+    "ours": run_ours,
+    "ours-2-sources": run_ours,
+}
 
 
 def child(method: str, path: str) -> None:
@@ -177,14 +207,19 @@ def main() -> None:
         argument = sources_file(path) if method == "ours-2-sources" else path
         results[method] = r = run_median(__file__, method, str(argument), args.repeat)
         runs = ", ".join(f"{s:.2f}" for s in r["all_seconds"])
-        print(f"  {method:14s} {r['seconds']:7.2f} s   peak {r['peak_mb']:6.0f} MB   result {r['result']:,}   "
-              f"(runs: {runs})", flush=True)
+        print(
+            f"  {method:14s} {r['seconds']:7.2f} s   peak {r['peak_mb']:6.0f} MB   result {r['result']:,}   "
+            f"(runs: {runs})",
+            flush=True,
+        )
     seconds = {method: r["seconds"] for method, r in results.items()}
-    print(f"ours / duckdb: {seconds['ours'] / seconds['duckdb']:.1f}x time; "
-          f"ours / duckdb-stored: {seconds['ours'] / seconds['duckdb-stored']:.1f}x; "
-          f"pandas / ours: {seconds['pandas'] / seconds['ours']:.1f}x time, "
-          f"{results['pandas']['peak_mb'] / results['ours']['peak_mb']:.1f}x memory; "
-          f"two sources / one: {seconds['ours-2-sources'] / seconds['ours']:.2f}x time")
+    print(
+        f"ours / duckdb: {seconds['ours'] / seconds['duckdb']:.1f}x time; "
+        f"ours / duckdb-stored: {seconds['ours'] / seconds['duckdb-stored']:.1f}x; "
+        f"pandas / ours: {seconds['pandas'] / seconds['ours']:.1f}x time, "
+        f"{results['pandas']['peak_mb'] / results['ours']['peak_mb']:.1f}x memory; "
+        f"two sources / one: {seconds['ours-2-sources'] / seconds['ours']:.2f}x time"
+    )
 
 
 if __name__ == "__main__":

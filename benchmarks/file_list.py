@@ -64,7 +64,8 @@ def duckdb_scan(path: Path) -> int:
         "SELECT count(*) FROM read_csv($path, delim = ' ', header = false, columns = "
         "{'size': 'BIGINT', 'md5': 'VARCHAR', 'url': 'VARCHAR'}) "
         "WHERE url LIKE '%/' || $stamp || '%.export.CSV.zip'",
-        params={"path": str(path), "stamp": f"{MONTH:%Y%m}"}).fetchone()[0]
+        params={"path": str(path), "stamp": f"{MONTH:%Y%m}"},
+    ).fetchone()[0]
 
 
 def pandas_read(path: Path) -> int:

@@ -37,8 +37,9 @@ def peak_mb() -> float:
 
 def run_fresh(script: str, method: str, argument: str) -> dict:
     """Run `script --child method argument` in a new process; its measurement, and whatever it wrote to stderr."""
-    out = subprocess.run([sys.executable, script, "--child", method, argument], capture_output=True, text=True,
-                         check=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, script, "--child", method, argument], capture_output=True, text=True, check=True, cwd=ROOT
+    )
     return {**json.loads(out.stdout.strip().splitlines()[-1]), "stderr": out.stderr.strip()}
 
 
@@ -46,5 +47,8 @@ def run_median(script: str, method: str, argument: str, repeat: int) -> dict:
     """run_fresh `repeat` times: the median time (a shared machine's noise, about a tenth here, would otherwise
     decide a ratio near its target), the highest peak memory, and every time measured."""
     runs = sorted((run_fresh(script, method, argument) for _ in range(repeat)), key=lambda r: r["seconds"])
-    return {**runs[len(runs) // 2], "peak_mb": max(r["peak_mb"] for r in runs),
-            "all_seconds": [r["seconds"] for r in runs]}
+    return {
+        **runs[len(runs) // 2],
+        "peak_mb": max(r["peak_mb"] for r in runs),
+        "all_seconds": [r["seconds"] for r in runs],
+    }

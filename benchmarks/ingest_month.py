@@ -45,8 +45,11 @@ def _make_file(args) -> str:
     name = f"{stamp}.export.CSV"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(zipfile.ZipInfo(name, date_time=(2018, 3, 1, 0, 0, 0)), b"\n".join(lines) + b"\n",
-                         compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr(
+            zipfile.ZipInfo(name, date_time=(2018, 3, 1, 0, 0, 0)),
+            b"\n".join(lines) + b"\n",
+            compress_type=zipfile.ZIP_DEFLATED,
+        )
     data = buffer.getvalue()
     (Path(directory) / f"{name}.zip").write_bytes(data)
     return f"{len(data)} {hashlib.md5(data).hexdigest()} {GDELT_URL}{name}.zip\n"
@@ -85,7 +88,11 @@ def run_duckdb(directory: Path) -> int:
     for path in _zips(directory):
         with zipfile.ZipFile(path) as archive:
             data = io.BytesIO(archive.read(archive.infolist()[0]))
-        total += con.read_csv(data, delimiter="\t", header=False, all_varchar=True, quotechar="").aggregate("count(*)").fetchone()[0]
+        total += (
+            con.read_csv(data, delimiter="\t", header=False, all_varchar=True, quotechar="")
+            .aggregate("count(*)")
+            .fetchone()[0]
+        )
     return total
 
 
@@ -111,8 +118,9 @@ def run_ours(directory: Path, countries: tuple[str, ...] = ()) -> int:
         con = warehouse.connect(Path(tmp) / "w.duckdb")
         mirror = Mirror(str(directory))
         files = files_for_month(date(2018, 3, 1), mirror.read_v2_list(), None)
-        summary = ingest_month(con, mirror, files, date(2018, 3, 1), Scope(countries=countries), log=lambda m: None,
-                               workers=os.cpu_count())
+        summary = ingest_month(
+            con, mirror, files, date(2018, 3, 1), Scope(countries=countries), log=lambda m: None, workers=os.cpu_count()
+        )
         con.close()
     return summary.rows_read
 
@@ -149,8 +157,10 @@ def main() -> None:
         return
     directory = generate(args.files, args.rows_per_file)
     zipped_mb = sum(p.stat().st_size for p in _zips(directory)) / 1e6
-    print(f"{len(_zips(directory))} files, {args.files * args.rows_per_file:,} rows, {zipped_mb:,.0f} MB zipped, "
-          f"{os.cpu_count()} cores")
+    print(
+        f"{len(_zips(directory))} files, {args.files * args.rows_per_file:,} rows, {zipped_mb:,.0f} MB zipped, "
+        f"{os.cpu_count()} cores"
+    )
     results = {}
     for method in args.only or METHODS:
         results[method] = r = run_fresh(__file__, method, str(directory))
@@ -160,8 +170,10 @@ def main() -> None:
         for method, r in results.items():
             print(f"  {method:8s} {r['seconds'] / results['floor']['seconds']:6.2f}x")
     if "pandas" in results and "ours" in results:
-        print(f"pandas / ours: {results['pandas']['seconds'] / results['ours']['seconds']:.2f}x time, "
-              f"{results['pandas']['peak_mb'] / results['ours']['peak_mb']:.2f}x memory")
+        print(
+            f"pandas / ours: {results['pandas']['seconds'] / results['ours']['seconds']:.2f}x time, "
+            f"{results['pandas']['peak_mb'] / results['ours']['peak_mb']:.2f}x memory"
+        )
 
 
 if __name__ == "__main__":

@@ -38,15 +38,17 @@ def generate(rows: int) -> tuple[Path, Path]:
     city = np.array(CITIES)[rng.integers(len(CITIES), size=rows)]
     buyer = np.array(BUYERS)[rng.integers(len(BUYERS), size=rows)]
     days = rng.integers(0, 7 * 365, size=rows)
-    frame = pl.DataFrame({
-        "项目编号": [f"SDGP{i:08d}" for i in range(rows)],
-        "项目名称": np.char.add(city, np.array(TITLES)[rng.integers(len(TITLES), size=rows)]),
-        "采购人": np.where(buyer == "山东省本级", buyer, np.char.add(city, buyer)),
-        "中标(成交)金额(万元)": np.round(rng.lognormal(3, 1, size=rows), 4).astype(str),
-        "中标供应商": np.array(SUPPLIERS)[rng.integers(len(SUPPLIERS), size=rows)],
-        "公告日期": (np.datetime64("2013-01-01") + days).astype(str),
-        "行政区域": city,
-    })
+    frame = pl.DataFrame(
+        {
+            "项目编号": [f"SDGP{i:08d}" for i in range(rows)],
+            "项目名称": np.char.add(city, np.array(TITLES)[rng.integers(len(TITLES), size=rows)]),
+            "采购人": np.where(buyer == "山东省本级", buyer, np.char.add(city, buyer)),
+            "中标(成交)金额(万元)": np.round(rng.lognormal(3, 1, size=rows), 4).astype(str),
+            "中标供应商": np.array(SUPPLIERS)[rng.integers(len(SUPPLIERS), size=rows)],
+            "公告日期": (np.datetime64("2013-01-01") + days).astype(str),
+            "行政区域": city,
+        }
+    )
     frame.write_csv(csv)
     import xlsxwriter
 
@@ -81,7 +83,9 @@ def pandas_csv(path: Path) -> int:
     frame["yuan"] = pd.to_numeric(frame["中标(成交)金额(万元)"].str.replace(",", ""), errors="coerce") * 10_000
     frame["award_date"] = pd.to_datetime(frame["公告日期"], errors="coerce", format="%Y-%m-%d")
     regions = resolve_buyers(frame["行政区域"].dropna().unique().tolist()).to_pandas()
-    frame["buyer_region_id"] = frame["行政区域"].map(dict(zip(regions["buyer_name"], regions["resolved_region_id"])))
+    frame["buyer_region_id"] = frame["行政区域"].map(
+        dict(zip(regions["buyer_name"], regions["resolved_region_id"], strict=True))
+    )
     return int(frame["buyer_region_id"].notna().sum())
 
 
@@ -91,8 +95,13 @@ def ours(path: Path) -> int:
     return read_notices(path).filter(pl.col("buyer_region_id").is_not_null()).height
 
 
-METHODS = {"bare-csv": (bare_csv, 0), "bare-xlsx": (bare_xlsx, 1), "pandas-csv": (pandas_csv, 0),
-           "ours-csv": (ours, 0), "ours-xlsx": (ours, 1)}
+METHODS = {
+    "bare-csv": (bare_csv, 0),
+    "bare-xlsx": (bare_xlsx, 1),
+    "pandas-csv": (pandas_csv, 0),
+    "ours-csv": (ours, 0),
+    "ours-xlsx": (ours, 1),
+}
 
 
 def child(method: str, path: str) -> None:
@@ -112,15 +121,19 @@ def main() -> None:
         child(*args.child)
         return
     files = generate(args.rows)
-    print(f"{args.rows:,} notices: CSV {files[0].stat().st_size / 1e6:,.0f} MB, "
-          f"workbook {files[1].stat().st_size / 1e6:,.0f} MB")
+    print(
+        f"{args.rows:,} notices: CSV {files[0].stat().st_size / 1e6:,.0f} MB, "
+        f"workbook {files[1].stat().st_size / 1e6:,.0f} MB"
+    )
     results = {}
     for method, (_, file) in METHODS.items():
         results[method] = r = run_fresh(__file__, method, str(files[file]))
         print(f"  {method:10s} {r['seconds']:7.2f} s   peak {r['peak_mb']:6.0f} MB   result {r['result']}", flush=True)
-    print(f"pandas / ours (CSV): {results['pandas-csv']['seconds'] / results['ours-csv']['seconds']:.1f}x time; "
-          f"ours / bare: CSV {results['ours-csv']['seconds'] / results['bare-csv']['seconds']:.1f}x, "
-          f"workbook {results['ours-xlsx']['seconds'] / results['bare-xlsx']['seconds']:.1f}x")
+    print(
+        f"pandas / ours (CSV): {results['pandas-csv']['seconds'] / results['ours-csv']['seconds']:.1f}x time; "
+        f"ours / bare: CSV {results['ours-csv']['seconds'] / results['bare-csv']['seconds']:.1f}x, "
+        f"workbook {results['ours-xlsx']['seconds'] / results['bare-xlsx']['seconds']:.1f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -32,31 +32,59 @@ LAG = 500  # an ocid's award comes 500 tenders after its tender, its contract 50
 
 
 def _party(kind: str, n: int, roles: list[str]) -> dict:
-    return {"id": f"{kind}-{n}", "name": f"{kind.title()} {n} of the Republic", "roles": roles,
-            "identifier": {"scheme": "XX-REG", "id": f"{kind}-{n}"},
-            "address": {"streetAddress": f"{n} Main Street", "locality": "Capital", "countryName": "Republic"}}
+    return {
+        "id": f"{kind}-{n}",
+        "name": f"{kind.title()} {n} of the Republic",
+        "roles": roles,
+        "identifier": {"scheme": "XX-REG", "id": f"{kind}-{n}"},
+        "address": {"streetAddress": f"{n} Main Street", "locality": "Capital", "countryName": "Republic"},
+    }
 
 
 def _release(n: int, stage: str) -> dict:
     ocid = f"ocds-bench1-{n:08d}"
     buyer, supplier = _party("buyer", n % 997, ["buyer", "procuringEntity"]), _party("supplier", n % 7919, ["supplier"])
-    release = {"ocid": ocid, "id": f"{ocid}-{stage}", "date": f"2023-{(n % 12) + 1:02d}-15T10:00:00Z",
-               "tag": [stage], "initiationType": "tender", "language": "en",
-               "buyer": {"id": buyer["id"], "name": buyer["name"]}, "parties": [buyer]}
+    release = {
+        "ocid": ocid,
+        "id": f"{ocid}-{stage}",
+        "date": f"2023-{(n % 12) + 1:02d}-15T10:00:00Z",
+        "tag": [stage],
+        "initiationType": "tender",
+        "language": "en",
+        "buyer": {"id": buyer["id"], "name": buyer["name"]},
+        "parties": [buyer],
+    }
     if stage == "tender":
-        release["tender"] = {"id": f"{ocid}-t", "title": f"Supply of equipment, lot {n}", "status": "active",
-                             "procurementMethod": "open", "value": {"amount": 1000 + n % 100000, "currency": "EUR"},
-                             "items": [{"id": "1", "description": "Equipment", "quantity": n % 50 + 1}]}
+        release["tender"] = {
+            "id": f"{ocid}-t",
+            "title": f"Supply of equipment, lot {n}",
+            "status": "active",
+            "procurementMethod": "open",
+            "value": {"amount": 1000 + n % 100000, "currency": "EUR"},
+            "items": [{"id": "1", "description": "Equipment", "quantity": n % 50 + 1}],
+        }
     elif stage == "award":
         release["parties"].append(supplier)
-        release["awards"] = [{"id": f"{ocid}-a1", "title": f"Award of lot {n}", "status": "active",
-                              "date": f"2023-{(n % 12) + 1:02d}-20T10:00:00Z",
-                              "value": {"amount": 900 + n % 100000, "currency": "EUR"},
-                              "suppliers": [{"id": supplier["id"], "name": supplier["name"]}]}]
+        release["awards"] = [
+            {
+                "id": f"{ocid}-a1",
+                "title": f"Award of lot {n}",
+                "status": "active",
+                "date": f"2023-{(n % 12) + 1:02d}-20T10:00:00Z",
+                "value": {"amount": 900 + n % 100000, "currency": "EUR"},
+                "suppliers": [{"id": supplier["id"], "name": supplier["name"]}],
+            }
+        ]
     else:
-        release["contracts"] = [{"id": f"{ocid}-c1", "awardID": f"{ocid}-a1", "status": "active",
-                                 "dateSigned": f"2023-{(n % 12) + 1:02d}-28T10:00:00Z",
-                                 "value": {"amount": 900 + n % 100000, "currency": "EUR"}}]
+        release["contracts"] = [
+            {
+                "id": f"{ocid}-c1",
+                "awardID": f"{ocid}-a1",
+                "status": "active",
+                "dateSigned": f"2023-{(n % 12) + 1:02d}-28T10:00:00Z",
+                "value": {"amount": 900 + n % 100000, "currency": "EUR"},
+            }
+        ]
     return release
 
 
@@ -67,8 +95,10 @@ def generate(ocids: int) -> Path:
     DATA.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
     with partial.open("w", encoding="utf-8") as out:
-        out.write('{"uri": "https://example.org/package.json", "version": "1.1", '
-                  '"publishedDate": "2024-01-01T00:00:00Z", "publisher": {"name": "Benchmark"}, "releases": [\n')
+        out.write(
+            '{"uri": "https://example.org/package.json", "version": "1.1", '
+            '"publishedDate": "2024-01-01T00:00:00Z", "publisher": {"name": "Benchmark"}, "releases": [\n'
+        )
         first = True
         for step in range(ocids + 2 * LAG):
             for n, stage in ((step, "tender"), (step - LAG, "award"), (step - 2 * LAG, "contract")):
@@ -85,16 +115,32 @@ def run_duckdb(path: Path) -> int:
 
     return duckdb.sql(
         f"SELECT sum(len(r.awards)) FROM (SELECT unnest(releases) AS r FROM read_json('{path}', "
-        f"format = 'auto', maximum_object_size = {path.stat().st_size + 1}))").fetchone()[0]
+        f"format = 'auto', maximum_object_size = {path.stat().st_size + 1}))"
+    ).fetchone()[0]
 
 
 def run_ocdskit(path: Path) -> dict:
     # The command runs under /usr/bin/time, whose own few MB are all it inherits: a child forked from this Python
     # process would count this process's memory as its own (Linux carries the peak across exec).
     with path.open("rb") as package, tempfile.NamedTemporaryFile("r") as peak:
-        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", peak.name, OCDSKIT / "bin" / "ocdskit", "compile",
-                        "--root-path", "releases.item", "--schema", SCHEMA], stdin=package,
-                       stdout=subprocess.DEVNULL, check=True)
+        subprocess.run(
+            [
+                "/usr/bin/time",
+                "-f",
+                "%M",
+                "-o",
+                peak.name,
+                OCDSKIT / "bin" / "ocdskit",
+                "compile",
+                "--root-path",
+                "releases.item",
+                "--schema",
+                SCHEMA,
+            ],
+            stdin=package,
+            stdout=subprocess.DEVNULL,
+            check=True,
+        )
         return {"peak_mb_of_cli": int(peak.read().split()[-1]) / 1024}
 
 
@@ -149,8 +195,10 @@ def main() -> None:
     ours = results.get("ours")
     for other in ("duckdb", "ocdskit"):
         if ours and other in results:
-            print(f"ours / {other}: {ours['seconds'] / results[other]['seconds']:.2f}x time, "
-                  f"{ours['peak_mb'] / results[other]['peak_mb']:.2f}x memory")
+            print(
+                f"ours / {other}: {ours['seconds'] / results[other]['seconds']:.2f}x time, "
+                f"{ours['peak_mb'] / results[other]['peak_mb']:.2f}x memory"
+            )
 
 
 if __name__ == "__main__":

@@ -38,7 +38,8 @@ def generate(contracts: int, events: int, regions: int) -> Path:
 
     DATA.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
-    con.execute("""
+    con.execute(
+        """
         CREATE TABLE contracts AS
         SELECT 'C' || i AS contract_id,
                DATE '2013-01-01' + CAST(hash(i, 'day') % 2556 AS INTEGER) AS award_date,
@@ -52,8 +53,11 @@ def generate(contracts: int, events: int, regions: int) -> Path:
                false AS is_duplicate,
                false AS award_date_implausible,
                CASE hash(i, 'ps') % 3 WHEN 0 THEN 'public_security' WHEN 1 THEN 'hospital' END AS buyer_sector
-        FROM range($contracts) AS t(i)""", {"contracts": contracts, "regions": regions})
-    con.execute("""
+        FROM range($contracts) AS t(i)""",
+        {"contracts": contracts, "regions": regions},
+    )
+    con.execute(
+        """
         CREATE TABLE unrest_events AS
         SELECT i AS event_id,
                DATE '2013-01-01' + CAST(hash(i, 'eday') % 2556 AS INTEGER) AS event_date,
@@ -61,7 +65,9 @@ def generate(contracts: int, events: int, regions: int) -> Path:
                NULL::VARCHAR AS province_id,
                'aitocracy' AS preset,
                'CHN' AS country_id
-        FROM range($events) AS t(i)""", {"events": events, "regions": regions})
+        FROM range($events) AS t(i)""",
+        {"events": events, "regions": regions},
+    )
     con.execute("CREATE TABLE covariates (region_id VARCHAR, year INTEGER, covariate VARCHAR, value DOUBLE)")
     con.close()
     return path
@@ -81,10 +87,21 @@ def run_ours(path: Path) -> dict:
     sql.run(con, "panels/contract_windows")
     _, incomplete, counted, pairs, _ = sql.run(con, "panels/event_windows_check", WINDOW).fetchone()
     assert incomplete == 0 and counted == pairs
-    sql.run(con, "panels/unrest_panel", {"preset": "aitocracy", "level": "prefecture", "period": "quarter", "start": None, "end": None,
-                                         "high_unrest_rule": "mean_plus_sd", "high_unrest_percentile": 0.9,
-                                         "cameras_covariate": "cameras",
-                                         "population_covariate": "population"})
+    sql.run(
+        con,
+        "panels/unrest_panel",
+        {
+            "preset": "aitocracy",
+            "level": "prefecture",
+            "period": "quarter",
+            "start": None,
+            "end": None,
+            "high_unrest_rule": "mean_plus_sd",
+            "high_unrest_percentile": 0.9,
+            "cameras_covariate": "cameras",
+            "population_covariate": "population",
+        },
+    )
     windows_rows, ps_ai = con.execute("SELECT count(*), sum(ps_ai_contracts) FROM event_windows").fetchone()
     panel_rows = con.execute("SELECT count(*) FROM unrest_panel").fetchone()[0]
     con.close()
@@ -117,25 +134,36 @@ def run_pandas(path: Path) -> dict:
     pairs["rel_period"] = pairs["q_y"] - pairs["q_x"]
     pairs = pairs[(pairs["rel_period"] >= -2) & (pairs["rel_period"] <= 3)]
     windows = pairs.groupby(["prefecture_id", "q_x", "rel_period"]).agg(
-        contracts_total=("contract_id", "size"), ai_contracts=("is_ai", "sum"),
-        ps_ai_contracts=("is_public_security_ai", "sum"), ps_ai_amount=("ps_ai_amount", "sum"),
-        placebo_ai_contracts=("placebo_ai", "sum"), bank_ai_contracts=("bank_ai", "sum"),
-        hospital_ai_contracts=("hospital_ai", "sum"), education_ai_contracts=("education_ai", "sum"))
+        contracts_total=("contract_id", "size"),
+        ai_contracts=("is_ai", "sum"),
+        ps_ai_contracts=("is_public_security_ai", "sum"),
+        ps_ai_amount=("ps_ai_amount", "sum"),
+        placebo_ai_contracts=("placebo_ai", "sum"),
+        bank_ai_contracts=("bank_ai", "sum"),
+        hospital_ai_contracts=("hospital_ai", "sum"),
+        education_ai_contracts=("education_ai", "sum"),
+    )
     every_k = pd.MultiIndex.from_tuples(
-        [(r, q, k) for r, q in zip(unrest["prefecture_id"], unrest["q"]) for k in range(-2, 4)],
-        names=windows.index.names)
+        [(r, q, k) for r, q in zip(unrest["prefecture_id"], unrest["q"], strict=True) for k in range(-2, 4)],
+        names=windows.index.names,
+    )
     windows = windows.reindex(every_k, fill_value=0)
     regions = pd.Index(sorted(set(contracts["buyer_region_id"]) | set(events["prefecture_id"])), name="region_id")
     quarters = pd.RangeIndex(contracts["q"].min(), contracts["q"].max() + 1, name="q")
     grid = pd.MultiIndex.from_product([regions, quarters])
     flows = contracts.groupby(["buyer_region_id", "q"]).agg(
-        contracts_total=("contract_id", "size"), ps_ai_contracts=("is_public_security_ai", "sum"))
+        contracts_total=("contract_id", "size"), ps_ai_contracts=("is_public_security_ai", "sum")
+    )
     panel = flows.reindex(grid, fill_value=0)
     panel["unrest_count"] = unrest.set_index(["prefecture_id", "q"])["unrest_events"].reindex(grid, fill_value=0)
     panel["ps_ai_contracts_cum"] = panel.groupby(level=0)["ps_ai_contracts"].cumsum()
     print(json.dumps({"pandas_compute_seconds": time.perf_counter() - started}), file=sys.stderr)
-    return {"pairs": len(pairs), "window_rows": len(windows), "ps_ai_in_windows": int(windows["ps_ai_contracts"].sum()),
-            "panel_rows": len(panel)}
+    return {
+        "pairs": len(pairs),
+        "window_rows": len(windows),
+        "ps_ai_in_windows": int(windows["ps_ai_contracts"].sum()),
+        "panel_rows": len(panel),
+    }
 
 
 METHODS = {"ours": run_ours, "pandas": run_pandas}
@@ -169,13 +197,14 @@ def main() -> None:
         copy.write_bytes(path.read_bytes())
         results[method] = r = run_fresh(__file__, method, str(copy))
         extra = r["stderr"].splitlines()[-1] if method == "pandas" and r["stderr"] else ""
-        print(f"  {method:7s} {r['seconds']:7.2f} s   peak {r['peak_mb']:6.0f} MB   {r['result']}  {extra}",
-              flush=True)
+        print(f"  {method:7s} {r['seconds']:7.2f} s   peak {r['peak_mb']:6.0f} MB   {r['result']}  {extra}", flush=True)
         copy.unlink()
     if results["ours"]["result"] != results["pandas"]["result"]:
         sys.exit("the two methods disagree: see their results above")
-    print(f"pandas / ours: {results['pandas']['seconds'] / results['ours']['seconds']:.1f}x time, "
-          f"{results['pandas']['peak_mb'] / results['ours']['peak_mb']:.1f}x memory")
+    print(
+        f"pandas / ours: {results['pandas']['seconds'] / results['ours']['seconds']:.1f}x time, "
+        f"{results['pandas']['peak_mb'] / results['ours']['peak_mb']:.1f}x memory"
+    )
 
 
 if __name__ == "__main__":

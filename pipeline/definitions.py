@@ -19,7 +19,14 @@ from pipeline.defs import automation, demo, estimates, gdelt, geo, panels, procu
 from pipeline.defs.resources import RESOURCES  # noqa: E402
 
 defs = dg.Definitions.merge(
-    gdelt.defs, geo.defs, procurement.defs, panels.defs, estimates.defs, trade.defs, demo.defs, automation.defs,
+    gdelt.defs,
+    geo.defs,
+    procurement.defs,
+    panels.defs,
+    estimates.defs,
+    trade.defs,
+    demo.defs,
+    automation.defs,
     runs.defs,
     dg.Definitions(resources=RESOURCES),
 )

@@ -28,8 +28,15 @@ import sqlglot
 from sqlglot import exp
 
 ACCESS_TOKEN = "ya29.fake-access-token-never-to-be-logged"
-_BQ_TYPES = {"BIGINT": "INTEGER", "INTEGER": "INTEGER", "DOUBLE": "FLOAT", "VARCHAR": "STRING",
-             "BOOLEAN": "BOOLEAN", "TIMESTAMP WITH TIME ZONE": "TIMESTAMP", "DATE": "DATE"}
+_BQ_TYPES = {
+    "BIGINT": "INTEGER",
+    "INTEGER": "INTEGER",
+    "DOUBLE": "FLOAT",
+    "VARCHAR": "STRING",
+    "BOOLEAN": "BOOLEAN",
+    "TIMESTAMP WITH TIME ZONE": "TIMESTAMP",
+    "DATE": "DATE",
+}
 
 
 class FakeBigQuery:
@@ -42,8 +49,9 @@ class FakeBigQuery:
         self.tokens_issued = 0
         for name, table in tables.items():
             project, dataset, table_name = name.split(".")
-            if not self.db.execute("SELECT count(*) FROM duckdb_databases() WHERE database_name = ?",
-                                   [project]).fetchone()[0]:
+            if not self.db.execute(
+                "SELECT count(*) FROM duckdb_databases() WHERE database_name = ?", [project]
+            ).fetchone()[0]:
                 self.db.execute(f"ATTACH ':memory:' AS \"{project}\"")
             self.db.execute(f'CREATE SCHEMA IF NOT EXISTS "{project}"."{dataset}"')
             self.db.register("incoming", table)
@@ -74,7 +82,9 @@ class FakeBigQuery:
                 with fake.lock:
                     fake.calls.append({"method": method, "path": url.path, "body": body})
                 try:
-                    status, answer = fake.route(method, url.path.removeprefix("/bigquery/v2"), parse_qs(url.query), body)
+                    status, answer = fake.route(
+                        method, url.path.removeprefix("/bigquery/v2"), parse_qs(url.query), body
+                    )
                 except Exception as err:  # noqa: BLE001 - a query the stand-in cannot run fails as BigQuery's would
                     status, answer = 400, _error(400, f"{type(err).__name__}: {err}", "invalidQuery")
                 self._json(status, answer)
@@ -115,22 +125,39 @@ class FakeBigQuery:
     def insert_job(self, project: str, job: dict) -> tuple[int, dict]:
         configuration = job["configuration"]
         text = configuration["query"]["query"]
-        params = {p["name"]: _value(p["parameterType"], p.get("parameterValue", {}))
-                  for p in configuration["query"].get("queryParameters", [])}
+        params = {
+            p["name"]: _value(p["parameterType"], p.get("parameterValue", {}))
+            for p in configuration["query"].get("queryParameters", [])
+        }
         duck = sqlglot.transpile(text, read="bigquery", write="duckdb")[0]
         scanned = self.bytes_scanned(duck, params)
-        reference = {"projectId": project, "jobId": job.get("jobReference", {}).get("jobId") or str(uuid.uuid4()),
-                     "location": "US"}
-        statistics = {"creationTime": "0", "totalBytesProcessed": str(scanned),
-                      "query": {"totalBytesProcessed": str(scanned), "statementType": "SELECT"}}
-        resource = {"kind": "bigquery#job", "id": f"{project}:US.{reference['jobId']}", "jobReference": reference,
-                    "configuration": configuration, "statistics": statistics, "status": {"state": "DONE"}}
+        reference = {
+            "projectId": project,
+            "jobId": job.get("jobReference", {}).get("jobId") or str(uuid.uuid4()),
+            "location": "US",
+        }
+        statistics = {
+            "creationTime": "0",
+            "totalBytesProcessed": str(scanned),
+            "query": {"totalBytesProcessed": str(scanned), "statementType": "SELECT"},
+        }
+        resource = {
+            "kind": "bigquery#job",
+            "id": f"{project}:US.{reference['jobId']}",
+            "jobReference": reference,
+            "configuration": configuration,
+            "statistics": statistics,
+            "status": {"state": "DONE"},
+        }
         if configuration.get("dryRun"):
             return 200, resource
         limit = configuration["query"].get("maximumBytesBilled")
         if limit is not None and scanned > int(limit):
-            error = {"reason": "bytesBilledLimitExceeded", "location": "query",
-                     "message": f"Query exceeded limit for bytes billed: {limit}. {scanned} or higher required."}
+            error = {
+                "reason": "bytesBilledLimitExceeded",
+                "location": "query",
+                "message": f"Query exceeded limit for bytes billed: {limit}. {scanned} or higher required.",
+            }
             resource["status"] = {"state": "DONE", "errorResult": error, "errors": [error]}
             self.jobs[reference["jobId"]] = {"resource": resource, "rows": None}
             return 200, resource
@@ -139,8 +166,16 @@ class FakeBigQuery:
         types = [str(d[1]) for d in result.description]
         rows = result.fetchall()
         statistics["query"]["totalBytesBilled"] = str(scanned)
-        self.jobs[reference["jobId"]] = {"resource": resource, "rows": rows, "schema": {"fields": [
-            {"name": n, "type": _BQ_TYPES.get(t, "STRING"), "mode": "NULLABLE"} for n, t in zip(names, types)]}}
+        self.jobs[reference["jobId"]] = {
+            "resource": resource,
+            "rows": rows,
+            "schema": {
+                "fields": [
+                    {"name": n, "type": _BQ_TYPES.get(t, "STRING"), "mode": "NULLABLE"}
+                    for n, t in zip(names, types, strict=True)
+                ]
+            },
+        }
         return 200, resource
 
     def query_results(self, job_id: str, query: dict) -> dict:
@@ -151,10 +186,16 @@ class FakeBigQuery:
         start = int(query.get("pageToken", query.get("startIndex", ["0"]))[0])
         wanted = int(query.get("maxResults", [self.page_rows])[0])
         end = min(len(job["rows"]), start + min(wanted, self.page_rows))
-        answer = {"kind": "bigquery#getQueryResultsResponse", "jobReference": reference, "jobComplete": True,
-                  "schema": job["schema"], "totalRows": str(len(job["rows"])), "cacheHit": False,
-                  "totalBytesProcessed": job["resource"]["statistics"]["totalBytesProcessed"],
-                  "rows": [{"f": [{"v": _cell(v)} for v in row]} for row in job["rows"][start:end]]}
+        answer = {
+            "kind": "bigquery#getQueryResultsResponse",
+            "jobReference": reference,
+            "jobComplete": True,
+            "schema": job["schema"],
+            "totalRows": str(len(job["rows"])),
+            "cacheHit": False,
+            "totalBytesProcessed": job["resource"]["statistics"]["totalBytesProcessed"],
+            "rows": [{"f": [{"v": _cell(v)} for v in row]} for row in job["rows"][start:end]],
+        }
         if end < len(job["rows"]):
             answer["pageToken"] = str(end)
         return answer
@@ -167,15 +208,19 @@ class FakeBigQuery:
             qualified = ".".join(f'"{part}"' for part in (table.catalog, table.db, table.name))
             columns = dict(self.db.execute(f"SELECT column_name, column_type FROM (DESCRIBE {qualified})").fetchall())
             named = {c.name for c in tree.find_all(exp.Column)} & set(columns) - {"_PARTITIONTIME"}
-            pruning = [p for p in tree.find_all(exp.GTE, exp.GT, exp.LT, exp.LTE, exp.EQ)
-                       if {c.name for c in p.find_all(exp.Column)} == {"_PARTITIONTIME"}]
+            pruning = [
+                p
+                for p in tree.find_all(exp.GTE, exp.GT, exp.LT, exp.LTE, exp.EQ)
+                if {c.name for c in p.find_all(exp.Column)} == {"_PARTITIONTIME"}
+            ]
             where = " AND ".join(p.sql(dialect="duckdb") for p in pruning) or "true"
             sizes = [f'2 + coalesce(length("{c}"), 0)' if columns[c] == "VARCHAR" else "8" for c in sorted(named)]
             if not sizes:
                 continue
             used = {k: v for k, v in params.items() if f"${k}" in where}
-            total += self.db.execute(f"SELECT coalesce(sum({' + '.join(sizes)}), 0) FROM {qualified} WHERE {where}",
-                                     used).fetchone()[0]
+            total += self.db.execute(
+                f"SELECT coalesce(sum({' + '.join(sizes)}), 0) FROM {qualified} WHERE {where}", used
+            ).fetchone()[0]
         return int(total)
 
 

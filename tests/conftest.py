@@ -98,8 +98,15 @@ def table_digests(path: Path) -> dict[str, str]:
 # and in each of them the tests marked slow first. xdist hands whole files to its two workers in collection order
 # (pyproject.toml: --dist loadfile --no-loadscope-reorder), giving a worker its next file as soon as two of its
 # tests are left: so the long files start first, each on a worker of its own, and the short files fill in.
-LONGEST_FIRST = ("test_automation.py", "test_recovery.py", "test_demo_pipeline.py", "test_browser.py",
-                 "test_concurrency.py", "test_refresh.py", "test_settings.py")
+LONGEST_FIRST = (
+    "test_automation.py",
+    "test_recovery.py",
+    "test_demo_pipeline.py",
+    "test_browser.py",
+    "test_concurrency.py",
+    "test_refresh.py",
+    "test_settings.py",
+)
 
 
 def pytest_collection_modifyitems(items):

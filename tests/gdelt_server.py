@@ -23,8 +23,13 @@ class FakeGdelt:
     bytes sent are counted per file name.
     """
 
-    def __init__(self, files: dict[str, bytes], faults: dict[str, str] | None = None, slow_seconds: float = 2.0,
-                 ranges: bool = True):
+    def __init__(
+        self,
+        files: dict[str, bytes],
+        faults: dict[str, str] | None = None,
+        slow_seconds: float = 2.0,
+        ranges: bool = True,
+    ):
         self.files, self.faults, self.slow_seconds, self.ranges = files, dict(faults or {}), slow_seconds, ranges
         self.requests: Counter[str] = Counter()
         self.bytes_sent: Counter[str] = Counter()
@@ -93,7 +98,7 @@ class FakeGdelt:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}/gdeltv2/"
 
-    def __enter__(self) -> "FakeGdelt":
+    def __enter__(self) -> FakeGdelt:
         self.thread.start()
         return self
 

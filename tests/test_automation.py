@@ -14,9 +14,9 @@ import duckdb
 import pytest
 from conftest import REAL_EXPORT, stop_process_group, write_mirror, zipped
 
+from pipeline.definitions import defs
 from pipeline.defs.gdelt.assets import UnrestConfig, gdelt_ingest
 from pipeline.defs.resources import GdeltMirrorResource, WarehouseResource
-from pipeline.definitions import defs
 from pipeline.demo.run import demo_environment
 from pipeline.lib import settings
 from pipeline.lib.gdelt.unrest import UnrestDefinition, held_definitions, preset, write_definitions
@@ -24,8 +24,17 @@ from pipeline.lib.gdelt.unrest import UnrestDefinition, held_definitions, preset
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 GEOGRAPHY = ("regions", "fips_adm1_crosswalk", "fips_adm1_iso_crosswalk", "prefecture_boundaries")
-DOWNSTREAM_OF_GDELT = {"event_places", "unrest_definitions", "unrest_screening", "unrest_events", "event_windows",
-                       "unrest_panel", "event_study", "trade_panel", "trade_event_study"}
+DOWNSTREAM_OF_GDELT = {
+    "event_places",
+    "unrest_definitions",
+    "unrest_screening",
+    "unrest_events",
+    "event_windows",
+    "unrest_panel",
+    "event_study",
+    "trade_panel",
+    "trade_event_study",
+}
 
 
 def test_a_month_that_lands_refreshes_everything_downstream(tmp_path):
@@ -35,14 +44,22 @@ def test_a_month_that_lands_refreshes_everything_downstream(tmp_path):
         first = dg.evaluate_automation_conditions(defs=defs, instance=instance)
         assert first.total_requested == 0  # turning refreshes on launches nothing by itself
         landed = dg.materialize(
-            [gdelt_ingest], partition_key="2018-03-01", instance=instance,
-            resources={"warehouse": WarehouseResource(database=str(tmp_path / "w.duckdb")),
-                       "gdelt": GdeltMirrorResource(base_url=str(mirror), cache_dir=str(tmp_path / "cache")),
-                       "gdelt_bigquery": dg.ResourceDefinition.none_resource()})
+            [gdelt_ingest],
+            partition_key="2018-03-01",
+            instance=instance,
+            resources={
+                "warehouse": WarehouseResource(database=str(tmp_path / "w.duckdb")),
+                "gdelt": GdeltMirrorResource(base_url=str(mirror), cache_dir=str(tmp_path / "cache")),
+                "gdelt_bigquery": dg.ResourceDefinition.none_resource(),
+            },
+        )
         assert landed.success
         after = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=first.cursor)
-        requested = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()
-                     if after.get_requested_partitions(key)}
+        requested = {
+            key.to_user_string()
+            for key in defs.resolve_asset_graph().get_all_asset_keys()
+            if after.get_requested_partitions(key)
+        }
         # unrest_definitions has no upstream of its own: it runs because its multi-asset must run whole.
         assert requested == DOWNSTREAM_OF_GDELT
         again = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=after.cursor)
@@ -92,23 +109,55 @@ def test_the_daemon_materialises_unrest_after_a_month_lands(tmp_path, geography_
         pass
     location = ["-m", "pipeline.definitions"]
     # The daemon starts while the sensor is turned on: it ticks a sensor from its first loop after the sensor is on.
-    daemon = subprocess.Popen([str(BIN / "dagster-daemon"), "run", *location], cwd=tmp_path, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    daemon = subprocess.Popen(
+        [str(BIN / "dagster-daemon"), "run", *location],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
-        started = subprocess.run([str(BIN / "dagster"), "sensor", "start", "downstream_refresh", *location],
-                                 cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        started = subprocess.run(
+            [str(BIN / "dagster"), "sensor", "start", "downstream_refresh", *location],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert started.returncode == 0, started.stderr[-2000:]
         with dg.DagsterInstance.get() as instance:
             (state,) = [s for s in instance.all_instigator_state() if s.instigator_name == "downstream_refresh"]
             # The first tick sees what exists and requests nothing; the month must land after it.
-            _wait_for(lambda: instance.get_ticks(state.instigator_origin_id, state.selector_id, limit=1), 120,
-                      "first tick of downstream_refresh")
-            landed = subprocess.run([str(BIN / "dagster"), "asset", "materialize", *location, "--select",
-                                     "gdelt_files,gdelt_events,gdelt_rejects", "--partition", "2018-03-01"],
-                                    cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180)
+            _wait_for(
+                lambda: instance.get_ticks(state.instigator_origin_id, state.selector_id, limit=1),
+                120,
+                "first tick of downstream_refresh",
+            )
+            landed = subprocess.run(
+                [
+                    str(BIN / "dagster"),
+                    "asset",
+                    "materialize",
+                    *location,
+                    "--select",
+                    "gdelt_files,gdelt_events,gdelt_rejects",
+                    "--partition",
+                    "2018-03-01",
+                ],
+                cwd=tmp_path,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=180,
+            )
             assert landed.returncode == 0, landed.stderr[-2000:]
-            event = _wait_for(lambda: instance.get_latest_materialization_event(dg.AssetKey("unrest_events")), 180,
-                              "unrest_events materialised by the daemon")
+            event = _wait_for(
+                lambda: instance.get_latest_materialization_event(dg.AssetKey("unrest_events")),
+                180,
+                "unrest_events materialised by the daemon",
+            )
             run = instance.get_run_by_id(event.run_id)
             assert run.tags.get("dagster/sensor_name") == "downstream_refresh"
             assert {key.to_user_string() for key in run.asset_selection} == DOWNSTREAM_OF_GDELT
@@ -116,6 +165,7 @@ def test_the_daemon_materialises_unrest_after_a_month_lands(tmp_path, geography_
         stop_process_group(daemon)
     con = duckdb.connect(str(warehouse), read_only=True)
     # Every event of the month that landed went through the screening (the real export has 25 in China).
-    assert con.execute("SELECT (SELECT count(*) FROM unrest_screening), (SELECT count(*) FROM gdelt_events)"
-                       ).fetchone() == (25, 25)
+    assert con.execute(
+        "SELECT (SELECT count(*) FROM unrest_screening), (SELECT count(*) FROM gdelt_events)"
+    ).fetchone() == (25, 25)
     con.close()

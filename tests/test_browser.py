@@ -28,8 +28,9 @@ LOCATION = "pipeline.definitions"
 if not (CHROMIUM and CHROMEDRIVER):
     if os.environ.get("CI") == "true":
         raise RuntimeError("CI must have Debian's chromium and chromium-driver: .ci/run installs them")
-    pytest.skip("no chromium and chromium-driver here (apt-get install chromium chromium-driver)",
-                allow_module_level=True)
+    pytest.skip(
+        "no chromium and chromium-driver here (apt-get install chromium chromium-driver)", allow_module_level=True
+    )
 
 
 def _free_port() -> int:
@@ -49,8 +50,14 @@ def ui(tmp_path_factory):
     port = _free_port()
     dagster = Path(sys.executable).parent / "dagster"
     # cwd is the temporary root, so the repository's .env (which `dagster dev` would load) plays no part.
-    server = subprocess.Popen([str(dagster), "dev", "-m", LOCATION, "-h", "127.0.0.1", "-p", str(port)], cwd=root,
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    server = subprocess.Popen(
+        [str(dagster), "dev", "-m", LOCATION, "-h", "127.0.0.1", "-p", str(port)],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 180

@@ -49,7 +49,14 @@ PLAIN = [
     ("office chairs", "Guangzhou Police", "Acme Ltd", False, False, PS),
 ]
 TRICKY = [
-    ("人脸识别门禁系统采购", "广州市第一人民医院", "某科技有限公司", True, False, HOSP),  # face recognition at a hospital
+    (
+        "人脸识别门禁系统采购",
+        "广州市第一人民医院",
+        "某科技有限公司",
+        True,
+        False,
+        HOSP,
+    ),  # face recognition at a hospital
     ("人脸识别闸机采购", "北京大学", "某科技有限公司", True, False, EDU),  # at a university
     ("摄像机维修服务项目", "广州市公安局", "某安防科技有限公司", False, False, PS),  # a camera repair
     ("人脸识别系统维保服务", "深圳市公安局", "某科技有限公司", False, False, PS),  # maintenance of AI bought before
@@ -92,9 +99,18 @@ def classified(tmp_path):
         writer = csv.DictWriter(handle, fieldnames=CONTRACT_COLUMNS, lineterminator="\n")
         writer.writeheader()
         for i, (title, buyer, supplier, *_) in enumerate(CASES, start=1):
-            writer.writerow({"contract_id": str(i), "award_date": "2019-05-01", "buyer_name": buyer,
-                             "buyer_region_id": "", "supplier_name": supplier, "amount": "100", "currency": "CNY",
-                             "title": title})
+            writer.writerow(
+                {
+                    "contract_id": str(i),
+                    "award_date": "2019-05-01",
+                    "buyer_name": buyer,
+                    "buyer_region_id": "",
+                    "supplier_name": supplier,
+                    "amount": "100",
+                    "currency": "CNY",
+                    "title": title,
+                }
+            )
     con = duckdb.connect()
     con.execute("CREATE TABLE regions (region_id VARCHAR, level VARCHAR)")
     build_contracts(con, read_contract_rows(path), default_taxonomy())
@@ -108,18 +124,29 @@ def test_at_least_60_cases_half_tricky():
 
 
 def test_agreement_with_hand_labels(classified):
-    disagreements = {CASES[i - 1][:3]: (got, CASES[i - 1][3:]) for i, got in classified.items() if got != CASES[i - 1][3:]}
+    disagreements = {
+        CASES[i - 1][:3]: (got, CASES[i - 1][3:]) for i, got in classified.items() if got != CASES[i - 1][3:]
+    }
     agreement = 1 - len(disagreements) / len(CASES)
     assert agreement >= 0.95, disagreements
 
 
 def test_every_flag_records_its_rule(tmp_path):
     path = tmp_path / "c.csv"
-    path.write_text(",".join(CONTRACT_COLUMNS) + "\n" + "1,2019-01-01,广州市公安局,,海康威视数字技术股份有限公司,1,CNY,视频监控设备\n"
-                    + "2,2019-01-01,广州市公安局,,某公司,1,CNY,人脸识别系统\n", encoding="utf-8")
+    path.write_text(
+        ",".join(CONTRACT_COLUMNS)
+        + "\n"
+        + "1,2019-01-01,广州市公安局,,海康威视数字技术股份有限公司,1,CNY,视频监控设备\n"
+        + "2,2019-01-01,广州市公安局,,某公司,1,CNY,人脸识别系统\n",
+        encoding="utf-8",
+    )
     con = duckdb.connect()
     con.execute("CREATE TABLE regions (region_id VARCHAR, level VARCHAR)")
     build_contracts(con, read_contract_rows(path), default_taxonomy())
-    rules = con.execute("SELECT ai_rule, surveillance_rule, buyer_sector_rule, taxonomy_version FROM contracts ORDER BY contract_id").fetchall()
-    assert rules == [("supplier: 海康威视", "视频监控", "公安局", default_taxonomy().version),
-                     ("人脸识别", None, "公安局", default_taxonomy().version)]
+    rules = con.execute(
+        "SELECT ai_rule, surveillance_rule, buyer_sector_rule, taxonomy_version FROM contracts ORDER BY contract_id"
+    ).fetchall()
+    assert rules == [
+        ("supplier: 海康威视", "视频监控", "公安局", default_taxonomy().version),
+        ("人脸识别", None, "公安局", default_taxonomy().version),
+    ]

@@ -30,15 +30,23 @@ MONTHS = [date(2018, m, 1).isoformat() for m in range(1, 5)]  # four runs in fou
 ONE_YEAR = DemoSpec(years=1, country_start_year=2018, country_years=1)  # a demo mirror of 2018 only
 
 
-def _ingest(database: Path, mirror: str, partition: str, countries: list[str],
-            instance: dg.DagsterInstance, **config) -> dg.ExecuteInProcessResult:
+def _ingest(
+    database: Path, mirror: str, partition: str, countries: list[str], instance: dg.DagsterInstance, **config
+) -> dg.ExecuteInProcessResult:
     return dg.materialize(
-        [gdelt_ingest], partition_key=partition, instance=instance, raise_on_error=False,
-        resources={"warehouse": WarehouseResource(database=str(database), connection_config=warehouse.SETTINGS),
-                   "gdelt": GdeltMirrorResource(base_url=mirror, cache_dir=str(database.parent / "cache")),
-                   "gdelt_bigquery": dg.ResourceDefinition.none_resource()},
-        run_config={"ops": {"gdelt_ingest": {"config": {"countries": countries, "expected_files_per_day": 4,
-                                                        **config}}}})
+        [gdelt_ingest],
+        partition_key=partition,
+        instance=instance,
+        raise_on_error=False,
+        resources={
+            "warehouse": WarehouseResource(database=str(database), connection_config=warehouse.SETTINGS),
+            "gdelt": GdeltMirrorResource(base_url=mirror, cache_dir=str(database.parent / "cache")),
+            "gdelt_bigquery": dg.ResourceDefinition.none_resource(),
+        },
+        run_config={
+            "ops": {"gdelt_ingest": {"config": {"countries": countries, "expected_files_per_day": 4, **config}}}
+        },
+    )
 
 
 def test_a_reader_on_the_published_copy_never_blocks_a_run(tmp_path):
@@ -124,9 +132,13 @@ def test_months_in_concurrent_runs_equal_a_serial_backfill(tmp_path, demo_mirror
         runs = instance.get_run_records()
         assert len(runs) == len(MONTHS) and all(r.dagster_run.is_success for r in runs)
         spans = sorted((r.start_time, r.end_time) for r in runs)
-        assert any(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:]))  # runs did overlap
-        failures = [e for r in runs for e in instance.all_logs(r.dagster_run.run_id)
-                    if "Could not set lock" in (e.message or "")]
+        assert any(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:], strict=False))  # runs did overlap
+        failures = [
+            e
+            for r in runs
+            for e in instance.all_logs(r.dagster_run.run_id)
+            if "Could not set lock" in (e.message or "")
+        ]
         assert failures == []
     digests = table_digests(concurrent)
     assert digests == table_digests(serial) and {"gdelt_events", "gdelt_files", "gdelt_rejects"} <= set(digests)

@@ -12,13 +12,19 @@ from pipeline.lib.procurement.contracts import (
 from pipeline.lib.procurement.currency import CurrencyRatesError
 
 HEADER = "contract_id,award_date,buyer_name,buyer_region_id,supplier_name,amount,currency,title\n"
-CONTRACTS = HEADER + "\n".join([
-    "M1,2015-12-30,b,,s1,1000,MXN,t",  # the year's rate
-    "M2,2015-12-31,b,,s2,1000,mxn,t",  # that day's rate
-    "U1,2019-05-01,b,,s3,500,USD,t",  # already in the target currency
-    "E1,2019-05-01,b,,s4,100,EUR,t",  # no rate for EUR
-    "C1,2018-01-01,b,,s5,100,CNY,t",  # a rate for CNY, but not in 2018
-]) + "\n"
+CONTRACTS = (
+    HEADER
+    + "\n".join(
+        [
+            "M1,2015-12-30,b,,s1,1000,MXN,t",  # the year's rate
+            "M2,2015-12-31,b,,s2,1000,mxn,t",  # that day's rate
+            "U1,2019-05-01,b,,s3,500,USD,t",  # already in the target currency
+            "E1,2019-05-01,b,,s4,100,EUR,t",  # no rate for EUR
+            "C1,2018-01-01,b,,s5,100,CNY,t",  # a rate for CNY, but not in 2018
+        ]
+    )
+    + "\n"
+)
 
 
 @pytest.fixture
@@ -39,8 +45,10 @@ def _classify(con, tmp_path, rates: str | None, convert_to: str | None):
     create_contract_rows(con)
     add_contract_csv(con, contracts)
     classify_contract_rows(con, default_taxonomy(), rates_path=rates_path, convert_to=convert_to)
-    return con.execute("SELECT contract_id, amount, currency, amount_converted, converted_currency, "
-                       "conversion_problem FROM contracts ORDER BY contract_id").fetchall()
+    return con.execute(
+        "SELECT contract_id, amount, currency, amount_converted, converted_currency, "
+        "conversion_problem FROM contracts ORDER BY contract_id"
+    ).fetchall()
 
 
 def test_amounts_are_converted_with_the_days_or_the_years_rate(tmp_path, con):
@@ -60,15 +68,21 @@ def test_nothing_is_converted_by_default(tmp_path, con):
     assert [r[3:] for r in rows] == [(None, None, None)] * 5
 
 
-@pytest.mark.parametrize(("rates", "convert_to", "message"), [
-    ("currency,period,rate\nMXN,2015,0.063\nMXN,2015/12,0.058\n", "USD",
-     r"rates.csv:3: period '2015/12' is not a year or YYYY-MM-DD"),
-    ("currency,period,rate\nMXN,2015,0.063\nMXN,2015,0.064\n", "USD", r"rates.csv:2: a second rate for MXN 2015"),
-    ("currency,period,rate\nMXN,2015,abc\n", "USD", r"rates.csv:2: rate 'abc' is not a positive number"),
-    ("currency,period,rate\nMXN,2015,0.063,9\n", "USD", r"rates.csv:2: 4 fields where the header has 3"),
-    ("currency,year,rate\nMXN,2015,0.063\n", "USD", r"rates.csv:1: header lacks column\(s\) period"),
-    ("currency,period,rate\nMXN,2015,0.063\n", None, "a rates table is given without the target currency"),
-])
+@pytest.mark.parametrize(
+    ("rates", "convert_to", "message"),
+    [
+        (
+            "currency,period,rate\nMXN,2015,0.063\nMXN,2015/12,0.058\n",
+            "USD",
+            r"rates.csv:3: period '2015/12' is not a year or YYYY-MM-DD",
+        ),
+        ("currency,period,rate\nMXN,2015,0.063\nMXN,2015,0.064\n", "USD", r"rates.csv:2: a second rate for MXN 2015"),
+        ("currency,period,rate\nMXN,2015,abc\n", "USD", r"rates.csv:2: rate 'abc' is not a positive number"),
+        ("currency,period,rate\nMXN,2015,0.063,9\n", "USD", r"rates.csv:2: 4 fields where the header has 3"),
+        ("currency,year,rate\nMXN,2015,0.063\n", "USD", r"rates.csv:1: header lacks column\(s\) period"),
+        ("currency,period,rate\nMXN,2015,0.063\n", None, "a rates table is given without the target currency"),
+    ],
+)
 def test_a_rates_table_that_cannot_be_used_is_named_with_its_line(tmp_path, con, rates, convert_to, message):
     with pytest.raises(CurrencyRatesError, match=message):
         _classify(con, tmp_path, rates, convert_to)

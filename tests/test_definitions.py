@@ -1,6 +1,6 @@
 """The one entry point: groups, pools, schedule and the schedule's partition choice."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -10,13 +10,26 @@ from pipeline.definitions import defs
 
 EXPECTED_GROUPS = {
     "demo": {"demo_truth"},
-    "gdelt": {"gdelt_files", "gdelt_events", "gdelt_rejects", "unrest_definitions", "unrest_screening", "unrest_events"},
+    "gdelt": {
+        "gdelt_files",
+        "gdelt_events",
+        "gdelt_rejects",
+        "unrest_definitions",
+        "unrest_screening",
+        "unrest_events",
+    },
     "geo": {"regions", "fips_adm1_crosswalk", "prefecture_boundaries", "fips_adm1_iso_crosswalk", "event_places"},
     "procurement": {"contracts", "contract_quarantine"},
     "panels": {"event_windows", "unrest_panel"},
     "estimates": {"event_study"},
-    "trade": {"trade_deals", "trade_deal_quarantine", "covariates", "covariate_quarantine", "trade_panel",
-              "trade_event_study"},
+    "trade": {
+        "trade_deals",
+        "trade_deal_quarantine",
+        "covariates",
+        "covariate_quarantine",
+        "trade_panel",
+        "trade_event_study",
+    },
 }
 
 
@@ -33,7 +46,6 @@ def test_every_asset_writes_through_the_warehouse_pool():
         assert assets_def.op.pool == "duckdb_warehouse", assets_def.key
 
 
-
 def test_every_asset_names_its_kinds():
     # Every asset writes the warehouse; estimation is "python" (pyfixest is no kind Dagster knows).
     graph = defs.resolve_asset_graph()
@@ -44,8 +56,10 @@ def test_every_asset_names_its_kinds():
 
 def test_checks_defined_apart_run_in_the_warehouse_pool_and_block():
     assert {key.to_user_string() for c in defs.asset_checks for key in c.check_keys} >= {
-        "event_windows:windows_complete_and_pairs_add_up", "unrest_panel:balanced_and_complete",
-        "trade_panel:balanced_and_complete"}
+        "event_windows:windows_complete_and_pairs_add_up",
+        "unrest_panel:balanced_and_complete",
+        "trade_panel:balanced_and_complete",
+    }
     # Only the md5 check warns instead of blocking: an unverified file is reported, the month's rows stand.
     warn_only = {"gdelt_files:files_verified"}
     for checks_def in defs.asset_checks:
@@ -91,14 +105,17 @@ def _refresh_requests(tick: datetime) -> list[tuple[str, str]]:
         return [(r.partition_key, r.run_key) for r in schedule.evaluate_tick(context).run_requests]
 
 
-@pytest.mark.parametrize("tick, months", [
-    # Mid-month: the month in progress only.
-    (datetime(2026, 2, 20, 6, 30, tzinfo=timezone.utc), ["2026-02-01"]),
-    # The first ticks of a month also finish the month before (its last exports arrive after midnight).
-    (datetime(2026, 3, 1, 6, 30, tzinfo=timezone.utc), ["2026-02-01", "2026-03-01"]),
-    (datetime(2025, 1, 3, 6, 30, tzinfo=timezone.utc), ["2024-12-01", "2025-01-01"]),
-    (datetime(2025, 1, 4, 6, 30, tzinfo=timezone.utc), ["2025-01-01"]),
-])
+@pytest.mark.parametrize(
+    "tick, months",
+    [
+        # Mid-month: the month in progress only.
+        (datetime(2026, 2, 20, 6, 30, tzinfo=UTC), ["2026-02-01"]),
+        # The first ticks of a month also finish the month before (its last exports arrive after midnight).
+        (datetime(2026, 3, 1, 6, 30, tzinfo=UTC), ["2026-02-01", "2026-03-01"]),
+        (datetime(2025, 1, 3, 6, 30, tzinfo=UTC), ["2024-12-01", "2025-01-01"]),
+        (datetime(2025, 1, 4, 6, 30, tzinfo=UTC), ["2025-01-01"]),
+    ],
+)
 def test_daily_refresh_asks_for_the_right_months(tick, months):
     schedule = defs.get_repository_def().get_schedule_def("gdelt_daily_refresh")
     assert schedule.cron_schedule == "30 6 * * *" and schedule.job_name == "gdelt_refresh_job"
@@ -110,8 +127,10 @@ def test_daily_refresh_asks_for_the_right_months(tick, months):
 
 def test_a_missed_tick_is_made_good_by_the_next():
     # The daemon was down for the ticks of 1 and 2 March: the tick of 3 March still asks for February's end.
-    assert [key for key, _ in _refresh_requests(datetime(2026, 3, 3, 6, 30, tzinfo=timezone.utc))] == [
-        "2026-02-01", "2026-03-01"]
+    assert [key for key, _ in _refresh_requests(datetime(2026, 3, 3, 6, 30, tzinfo=UTC))] == [
+        "2026-02-01",
+        "2026-03-01",
+    ]
 
 
 def test_lastupdate_sensor_asks_once_per_new_export(tmp_path):
@@ -120,9 +139,15 @@ def test_lastupdate_sensor_asks_once_per_new_export(tmp_path):
     def tick(cursor):
         resource = GdeltMirrorResource(base_url=str(tmp_path), cache_dir=str(tmp_path / "cache"))
         sensor = defs.get_repository_def().get_sensor_def("gdelt_lastupdate_sensor")
-        with dg.instance_for_test() as instance, dg.build_sensor_context(
-                cursor=cursor, resources={"gdelt": resource}, repository_def=defs.get_repository_def(),
-                instance=instance) as context:
+        with (
+            dg.instance_for_test() as instance,
+            dg.build_sensor_context(
+                cursor=cursor,
+                resources={"gdelt": resource},
+                repository_def=defs.get_repository_def(),
+                instance=instance,
+            ) as context,
+        ):
             return sensor.evaluate_tick(context)
 
     (tmp_path / "lastupdate.txt").write_text((Path(__file__).parent / "fixtures" / "lastupdate.txt").read_text())
@@ -131,7 +156,9 @@ def test_lastupdate_sensor_asks_once_per_new_export(tmp_path):
     assert first.cursor == "20180328050000.export.CSV.zip"
     again = tick(first.cursor)  # no new GDELT file: no work
     assert again.run_requests == [] and "no export newer" in again.skip_message
-    (tmp_path / "lastupdate.txt").write_text(f"100 {'a' * 32} http://data.gdeltproject.org/gdeltv2/20180401000000.export.CSV.zip\n")
+    (tmp_path / "lastupdate.txt").write_text(
+        f"100 {'a' * 32} http://data.gdeltproject.org/gdeltv2/20180401000000.export.CSV.zip\n"
+    )
     assert [r.partition_key for r in tick(first.cursor).run_requests] == ["2018-04-01"]  # across a month boundary
 
 

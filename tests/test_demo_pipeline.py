@@ -34,8 +34,9 @@ def demo_command(tmp_path_factory):
     env |= {"DAGSTER_HOME": str(home), "PYTHONHASHSEED": "4242", "POLARS_MAX_THREADS": "1"}
     stdout, stderr = root / "stdout.log", root / "stderr.log"
     with stdout.open("w") as out, stderr.open("w") as err:
-        process = subprocess.Popen([sys.executable, "-m", "pipeline.demo.run"], cwd=root, env=env,
-                                   stdout=out, stderr=err)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pipeline.demo.run"], cwd=root, env=env, stdout=out, stderr=err
+        )
     try:
         yield {"root": root, "home": home, "process": process, "stdout": stdout, "stderr": stderr}
     finally:
@@ -52,8 +53,12 @@ def demo(tmp_path_factory):
         with dg.DagsterInstance.ephemeral() as instance:
             materialize_demo(instance, SPEC, log=lambda m: None)
             truth = json.loads((root / "data" / "demo" / "truth.json").read_text())
-            yield {"root": root, "instance": instance, "truth": truth,
-                   "warehouse": str(root / "data" / "warehouse.duckdb")}
+            yield {
+                "root": root,
+                "instance": instance,
+                "truth": truth,
+                "warehouse": str(root / "data" / "warehouse.duckdb"),
+            }
 
 
 @pytest.fixture
@@ -75,9 +80,13 @@ def test_demo_command_in_a_real_instance_gives_the_same_bytes(demo_command, demo
     mine, theirs = demo_command["root"] / "data", demo["root"] / "data"
     digests = table_digests(mine / "warehouse.duckdb")
     assert len(digests) == 24 and digests == table_digests(theirs / "warehouse.duckdb")
-    for name in ("figures/event_study_sun_abraham_first_high_unrest_ps_ai_contracts.png",
-                 "exports/unrest_panel.parquet", "exports/unrest_panel.manifest.json",
-                 "exports/event_study.parquet", "exports/event_study.manifest.json"):
+    for name in (
+        "figures/event_study_sun_abraham_first_high_unrest_ps_ai_contracts.png",
+        "exports/unrest_panel.parquet",
+        "exports/unrest_panel.manifest.json",
+        "exports/event_study.parquet",
+        "exports/event_study.manifest.json",
+    ):
         assert (mine / name).read_bytes() == (theirs / name).read_bytes(), name
     zips = sorted((mine / "demo/gdelt").iterdir())
     assert [p.read_bytes() for p in zips] == [(theirs / "demo/gdelt" / p.name).read_bytes() for p in zips]
@@ -86,11 +95,30 @@ def test_demo_command_in_a_real_instance_gives_the_same_bytes(demo_command, demo
 def test_warehouse_has_every_table(con):
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     assert tables == {
-        "gdelt_files", "gdelt_events", "gdelt_rejects", "gdelt_scope", "unrest_definitions", "unrest_screening",
-        "unrest_events", "event_places", "regions", "fips_adm1_crosswalk", "fips_adm1_iso_crosswalk",
-        "prefecture_boundaries", "contracts", "contract_quarantine",
-        "event_windows", "unrest_panel", "event_study", "demo_truth", "trade_deals", "trade_deal_quarantine", "covariates",
-        "covariate_quarantine", "trade_panel", "trade_event_study",
+        "gdelt_files",
+        "gdelt_events",
+        "gdelt_rejects",
+        "gdelt_scope",
+        "unrest_definitions",
+        "unrest_screening",
+        "unrest_events",
+        "event_places",
+        "regions",
+        "fips_adm1_crosswalk",
+        "fips_adm1_iso_crosswalk",
+        "prefecture_boundaries",
+        "contracts",
+        "contract_quarantine",
+        "event_windows",
+        "unrest_panel",
+        "event_study",
+        "demo_truth",
+        "trade_deals",
+        "trade_deal_quarantine",
+        "covariates",
+        "covariate_quarantine",
+        "trade_panel",
+        "trade_event_study",
     }
     views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
     assert views == {"contract_outcomes", "contract_windows"}
@@ -111,9 +139,12 @@ def test_every_gdelt_line_is_accounted_for(con, demo):
 
 
 def test_unrest_screening_applies_each_rule(con, demo):
-    outcomes = dict(con.execute(
-        "SELECT coalesce(exclusion_reason, 'kept'), count(*) FROM unrest_screening WHERE preset = 'aitocracy' "
-        "GROUP BY ALL").fetchall())
+    outcomes = dict(
+        con.execute(
+            "SELECT coalesce(exclusion_reason, 'kept'), count(*) FROM unrest_screening WHERE preset = 'aitocracy' "
+            "GROUP BY ALL"
+        ).fetchall()
+    )
     # Per quarter the world adds 30 state-actor protests, 100 events of other roots, 10 country-level
     # protests, 40 protests abroad and 3 republished events; every planted event and 20 province-level
     # protests are kept. The country world's events are all abroad.
@@ -128,11 +159,16 @@ def test_unrest_screening_applies_each_rule(con, demo):
 
 
 def test_province_geocodes_stay_at_province_level(con, demo):
-    levels = dict(con.execute(
-        "SELECT geo_level, count(*) FROM unrest_events WHERE preset = 'aitocracy' GROUP BY ALL").fetchall())
+    levels = dict(
+        con.execute("SELECT geo_level, count(*) FROM unrest_events WHERE preset = 'aitocracy' GROUP BY ALL").fetchall()
+    )
     assert levels == {"prefecture": demo["truth"]["planted_unrest_events"], "province": 20 * QUARTERS}
-    assert con.execute(
-        "SELECT count(*) FROM unrest_events WHERE action_geo_type = 5 AND prefecture_id IS NOT NULL").fetchone()[0] == 0
+    assert (
+        con.execute(
+            "SELECT count(*) FROM unrest_events WHERE action_geo_type = 5 AND prefecture_id IS NOT NULL"
+        ).fetchone()[0]
+        == 0
+    )
     # Every placed region is a real GB/T 2260 code of the right level and parent.
     orphans = con.execute("""
         SELECT count(*) FROM unrest_events AS e
@@ -146,20 +182,25 @@ def test_province_geocodes_stay_at_province_level(con, demo):
 
 def test_contracts_are_kept_or_quarantined(con, demo):
     kept, quarantined = con.execute(
-        "SELECT (SELECT count(*) FROM contracts), (SELECT count(*) FROM contract_quarantine)").fetchone()
+        "SELECT (SELECT count(*) FROM contracts), (SELECT count(*) FROM contract_quarantine)"
+    ).fetchone()
     assert kept + quarantined == demo["truth"]["contract_records"]
     reasons = sorted(r[0] for r in con.execute("SELECT quarantine_reason FROM contract_quarantine").fetchall())
-    assert reasons == ["amount '面议' is not a number", "award_date '2019-13-45' is not YYYY-MM-DD",
-                       "currency 'XYZ' is not known", "no contract_id"]
-    rules = con.execute(
-        "SELECT DISTINCT ai_rule FROM contracts WHERE is_public_security_ai ORDER BY 1").fetchall()
+    assert reasons == [
+        "amount '面议' is not a number",
+        "award_date '2019-13-45' is not YYYY-MM-DD",
+        "currency 'XYZ' is not known",
+        "no contract_id",
+    ]
+    rules = con.execute("SELECT DISTINCT ai_rule FROM contracts WHERE is_public_security_ai ORDER BY 1").fetchall()
     assert {r[0] for r in rules} <= {"人脸识别", "视频结构化", "人像比对", "人工智能"}
     assert con.execute("SELECT count(*) FROM contracts WHERE buyer_region_id IS NULL").fetchone()[0] == 0
 
 
 def test_panel_is_balanced_and_matches_sources(con, demo):
     rows, regions, periods = con.execute(
-        "SELECT count(*), count(DISTINCT region_id), count(DISTINCT period_start) FROM unrest_panel").fetchone()
+        "SELECT count(*), count(DISTINCT region_id), count(DISTINCT period_start) FROM unrest_panel"
+    ).fetchone()
     assert (regions, periods) == (demo["truth"]["prefectures"], QUARTERS) and rows == regions * periods
     unrest, ps_ai = con.execute("SELECT sum(unrest_count), sum(ps_ai_contracts) FROM unrest_panel").fetchone()
     assert unrest == demo["truth"]["planted_unrest_events"]
@@ -182,8 +223,9 @@ def test_contract_windows_relative_periods(con):
 
 
 def test_event_study_recovers_the_planted_effect(con, demo):
-    truth = dict(con.execute(
-        "SELECT rel_period, planted_effect FROM demo_truth WHERE outcome = 'ps_ai_contracts'").fetchall())
+    truth = dict(
+        con.execute("SELECT rel_period, planted_effect FROM demo_truth WHERE outcome = 'ps_ai_contracts'").fetchall()
+    )
     rows = con.execute("""
         SELECT rel_period, estimate, ci_low, ci_high, n_clusters FROM event_study
         WHERE outcome = 'ps_ai_contracts' AND spec = 'aitocracy_distributed_lag' ORDER BY rel_period""").fetchall()
@@ -199,14 +241,19 @@ def test_event_study_recovers_the_planted_effect(con, demo):
 def test_placebo_sectors_show_no_effect_after_unrest(con):
     intervals = con.execute(
         "SELECT outcome, ci_low, ci_high FROM event_study WHERE rel_period = 1 AND spec = 'aitocracy_distributed_lag' "
-        "AND outcome IN ('placebo_ai_contracts', 'hospital_ai_contracts', 'education_ai_contracts')").fetchall()
+        "AND outcome IN ('placebo_ai_contracts', 'hospital_ai_contracts', 'education_ai_contracts')"
+    ).fetchall()
     assert len(intervals) == 3 and all(low <= 0 <= high for _, low, high in intervals), intervals
 
 
 def test_figures_are_written(demo):
     figures = demo["root"] / "data" / "figures"
-    for spec in ("aitocracy_distributed_lag", "twfe_first_high_unrest", "sun_abraham_first_high_unrest",
-                 "did2s_first_high_unrest"):
+    for spec in (
+        "aitocracy_distributed_lag",
+        "twfe_first_high_unrest",
+        "sun_abraham_first_high_unrest",
+        "did2s_first_high_unrest",
+    ):
         for outcome in ("ps_ai_contracts", "placebo_ai_contracts"):
             assert (figures / f"event_study_{spec}_{outcome}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -217,10 +264,22 @@ def test_all_four_estimators_fill_the_coefficient_table(con):
         FROM event_study GROUP BY ALL ORDER BY ALL""").fetchall()
     # The demo world has no banks: a constant outcome is left out, the other placebo sectors are estimated.
     assert [(s, o) for s, o, _, _ in specs] == [
-        (s, o) for s in ("aitocracy_distributed_lag", "did2s_first_high_unrest", "sun_abraham_first_high_unrest",
-                         "twfe_first_high_unrest")
-        for o in ("education_ai_contracts", "hospital_ai_contracts", "placebo_ai_contracts", "ps_ai_contracts",
-                  "ps_ai_contracts_data_rich", "ps_ai_contracts_data_scarce")]
+        (s, o)
+        for s in (
+            "aitocracy_distributed_lag",
+            "did2s_first_high_unrest",
+            "sun_abraham_first_high_unrest",
+            "twfe_first_high_unrest",
+        )
+        for o in (
+            "education_ai_contracts",
+            "hospital_ai_contracts",
+            "placebo_ai_contracts",
+            "ps_ai_contracts",
+            "ps_ai_contracts_data_rich",
+            "ps_ai_contracts_data_scarce",
+        )
+    ]
     assert all(ok for *_, ok in specs)
     # The staggered estimators see the same spike: AI purchases jump the period after the first high unrest.
     spikes = con.execute("""
@@ -237,9 +296,15 @@ def test_rematerialising_an_unchanged_partition_changes_nothing(demo):
     events_before = before.execute("SELECT count(*) FROM gdelt_events").fetchone()[0]
     before.close()
     result = dg.materialize(
-        list(defs.assets), selection=dg.AssetSelection.assets("gdelt_files", "gdelt_events", "gdelt_rejects"),
-        instance=demo["instance"], resources=defs.resources, partition_key="2019-05-01",
-        run_config={"ops": {"gdelt_ingest": {"config": {"expected_files_per_day": SPEC.files_per_day, "countries": []}}}})
+        list(defs.assets),
+        selection=dg.AssetSelection.assets("gdelt_files", "gdelt_events", "gdelt_rejects"),
+        instance=demo["instance"],
+        resources=defs.resources,
+        partition_key="2019-05-01",
+        run_config={
+            "ops": {"gdelt_ingest": {"config": {"expected_files_per_day": SPEC.files_per_day, "countries": []}}}
+        },
+    )
     assert result.success
     after = duckdb.connect(demo["warehouse"], read_only=True)
     assert after.execute("SELECT count(*), sum(rows_read) FROM gdelt_files").fetchone() == counts_before
@@ -255,42 +320,58 @@ def test_materialisations_carry_metadata(demo):
     assert "| preset | event_id |" in metadata["preview"].value
     plot = demo["instance"].get_latest_materialization_event(dg.AssetKey("event_study")).asset_materialization.metadata
     assert plot["plot_aitocracy_distributed_lag_ps_ai_contracts"].value.startswith(
-        "![aitocracy_distributed_lag ps_ai_contracts](data:image/png;base64,")
+        "![aitocracy_distributed_lag ps_ai_contracts](data:image/png;base64,"
+    )
 
 
 def test_trade_design_recovers_the_planted_jump_in_low_polity_importers_only(con, demo):
-    truth = {(split, k): effect for split, k, effect in con.execute(
-        "SELECT split, rel_period, planted_effect FROM demo_truth WHERE design = 'trade' "
-        "AND outcome = 'imports_from_exporter'").fetchall()}
-    fits = con.execute("SELECT split, rel_period, ci_low, ci_high, n_clusters FROM trade_event_study "
-                       "WHERE outcome = 'imports_from_exporter' AND split <> 'all' ORDER BY ALL").fetchall()
+    truth = {
+        (split, k): effect
+        for split, k, effect in con.execute(
+            "SELECT split, rel_period, planted_effect FROM demo_truth WHERE design = 'trade' "
+            "AND outcome = 'imports_from_exporter'"
+        ).fetchall()
+    }
+    fits = con.execute(
+        "SELECT split, rel_period, ci_low, ci_high, n_clusters FROM trade_event_study "
+        "WHERE outcome = 'imports_from_exporter' AND split <> 'all' ORDER BY ALL"
+    ).fetchall()
     assert [(s, k) for s, k, *_ in fits] == sorted(truth)  # k = -2, 0, 1, 2 in each regime; -1 omitted
     for split, k, low, high, clusters in fits:
         assert low <= truth[(split, k)] <= high, (split, k, low, high)
         assert clusters == demo["truth"]["importers"] // 2
     jump = next(f for f in fits if f[:2] == ("autocracy_or_weak_democracy", 0))
     assert jump[2] > 0  # the same-year jump is there, not just covered
-    assert (demo["root"] / "data" / "figures" / "trade_event_study_mature_democracy_imports_from_exporter.png").is_file()
+    assert (
+        demo["root"] / "data" / "figures" / "trade_event_study_mature_democracy_imports_from_exporter.png"
+    ).is_file()
 
 
 def test_trade_panel_counts_the_country_world(con, demo):
     countries, years, unrest, deals = con.execute(
         "SELECT count(DISTINCT region_id), count(DISTINCT year), sum(unrest_count), sum(imports_from_exporter) "
-        "FROM trade_panel").fetchone()
+        "FROM trade_panel"
+    ).fetchone()
     assert (countries, years) == (demo["truth"]["importers"], demo["truth"]["country_years"])
     assert unrest == demo["truth"]["planted_country_unrest_events"]
-    kept, quarantined = con.execute("SELECT (SELECT count(*) FROM trade_deals), (SELECT count(*) FROM trade_deal_quarantine)").fetchone()
+    kept, quarantined = con.execute(
+        "SELECT (SELECT count(*) FROM trade_deals), (SELECT count(*) FROM trade_deal_quarantine)"
+    ).fetchone()
     assert kept + quarantined == demo["truth"]["trade_deal_records"] and quarantined == 2
     assert deals == con.execute("SELECT count(*) FROM trade_deals WHERE exporter = 'CHN'").fetchone()[0]
 
 
 def test_each_panel_records_the_preset_that_ran(con, demo):
     assert con.execute("SELECT name, level FROM unrest_definitions ORDER BY name").fetchall() == [
-        ("aitocracy", "prefecture"), ("trade", "country")]
+        ("aitocracy", "prefecture"),
+        ("trade", "country"),
+    ]
     assert con.execute("SELECT DISTINCT unrest_preset FROM unrest_panel").fetchall() == [("aitocracy",)]
     assert con.execute("SELECT DISTINCT unrest_preset FROM event_windows").fetchall() == [("aitocracy",)]
     assert con.execute("SELECT DISTINCT unrest_preset FROM trade_panel").fetchall() == [("trade",)]
-    metadata = demo["instance"].get_latest_materialization_event(dg.AssetKey("trade_panel")).asset_materialization.metadata
+    metadata = (
+        demo["instance"].get_latest_materialization_event(dg.AssetKey("trade_panel")).asset_materialization.metadata
+    )
     assert metadata["preset"].value == "trade" and metadata["manifest"].value["config"]["preset"] == "trade"
 
 
@@ -302,16 +383,24 @@ def test_switching_preset_changes_only_configuration(demo, tmp_path, monkeypatch
     copy.write_bytes((demo["root"] / "data" / "warehouse.duckdb").read_bytes())
     monkeypatch.setenv("WAREHOUSE_PATH", str(copy))
     result = dg.materialize(
-        list(defs.assets), selection=dg.AssetSelection.assets("unrest_definitions", "unrest_screening",
-                                                              "unrest_events", "unrest_panel"),
-        instance=demo["instance"], resources=defs.resources,
-        run_config={"ops": {"unrest": {"config": {"presets": ["protest", "riots"]}},
-                            "unrest_panel": {"config": {"preset": "riots"}}}})
+        list(defs.assets),
+        selection=dg.AssetSelection.assets("unrest_definitions", "unrest_screening", "unrest_events", "unrest_panel"),
+        instance=demo["instance"],
+        resources=defs.resources,
+        run_config={
+            "ops": {
+                "unrest": {"config": {"presets": ["protest", "riots"]}},
+                "unrest_panel": {"config": {"preset": "riots"}},
+            }
+        },
+    )
     assert result.success
     con = duckdb.connect(str(copy), read_only=True)
     by_preset = dict(con.execute("SELECT preset, count(*) FROM unrest_events GROUP BY ALL").fetchall())
-    riots = con.execute("SELECT count(*) FROM unrest_events WHERE preset = 'riots' AND prefecture_id IS NOT NULL "
-                        "AND event_code LIKE '145%'").fetchone()[0]
+    riots = con.execute(
+        "SELECT count(*) FROM unrest_events WHERE preset = 'riots' AND prefecture_id IS NOT NULL "
+        "AND event_code LIKE '145%'"
+    ).fetchone()[0]
     assert set(by_preset) == {"protest", "riots"} and 0 < by_preset["riots"] < by_preset["protest"]
     assert con.execute("SELECT DISTINCT unrest_preset FROM unrest_panel").fetchall() == [("riots",)]
     assert con.execute("SELECT sum(unrest_count) FROM unrest_panel").fetchone()[0] == riots
@@ -319,8 +408,10 @@ def test_switching_preset_changes_only_configuration(demo, tmp_path, monkeypatch
 
 
 def test_data_rich_and_data_scarce_contracts_add_up(con):
-    total, rich, scarce = con.execute("SELECT sum(ps_ai_contracts), sum(ps_ai_contracts_data_rich), "
-                                      "sum(ps_ai_contracts_data_scarce) FROM unrest_panel").fetchone()
+    total, rich, scarce = con.execute(
+        "SELECT sum(ps_ai_contracts), sum(ps_ai_contracts_data_rich), "
+        "sum(ps_ai_contracts_data_scarce) FROM unrest_panel"
+    ).fetchone()
     assert rich > 0 and scarce > 0 and rich + scarce == total  # every demo prefecture has a camera count
 
 
@@ -335,7 +426,9 @@ def test_per_capita_outcome_in_the_demo_panel(con):
 
 def test_panel_manifests_digest_every_table_the_panel_reads(demo):
     exports = demo["root"] / "data" / "exports"
-    for name, inputs in (("unrest_panel", {"unrest_events", "contracts", "covariates"}),
-                         ("trade_panel", {"trade_deals", "covariates", "unrest_events"})):
+    for name, inputs in (
+        ("unrest_panel", {"unrest_events", "contracts", "covariates"}),
+        ("trade_panel", {"trade_deals", "covariates", "unrest_events"}),
+    ):
         manifest = json.loads((exports / f"{name}.manifest.json").read_text())
         assert set(manifest["inputs"]) == inputs, name

@@ -23,8 +23,14 @@ def _panel(outcome_of) -> pl.DataFrame:
         z = rng.normal(size=12)
         for t in range(12):
             y = r * 0.5 + t * 0.1 + outcome_of(z, t) + rng.normal(scale=0.01)
-            rows.append({"region_id": f"R{r}", "period_start": date(2018 + t // 4, 1 + 3 * (t % 4), 1),
-                         "unrest_z": z[t], "y": y})
+            rows.append(
+                {
+                    "region_id": f"R{r}",
+                    "period_start": date(2018 + t // 4, 1 + 3 * (t % 4), 1),
+                    "unrest_z": z[t],
+                    "y": y,
+                }
+            )
     return pl.DataFrame(rows)
 
 
@@ -41,12 +47,14 @@ def test_lag_terms_hold_earlier_unrest():
 def test_effect_lands_on_its_event_time(k, effect):
     panel = _panel(lambda z, t: effect * z[t - k] if 0 <= t - k < 12 else 0.0)
     coefficients = fit_event_study(panel, "y", range(-2, 4))
-    estimates = dict(zip(coefficients["rel_period"], coefficients["estimate"]))
+    estimates = dict(zip(coefficients["rel_period"], coefficients["estimate"], strict=True))
     assert estimates[k] == pytest.approx(effect, abs=0.02)
     assert all(abs(v) < 0.02 for kk, v in estimates.items() if kk != k)
     assert coefficients["n_clusters"].unique().to_list() == [10]
     assert coefficients["n_obs"][0] == 10 * (12 - 2 - 3)  # leads and lags past the panel's edges drop rows
-    assert (coefficients["ci_low"] < coefficients["estimate"]).all() and (coefficients["estimate"] < coefficients["ci_high"]).all()
+    assert (coefficients["ci_low"] < coefficients["estimate"]).all() and (
+        coefficients["estimate"] < coefficients["ci_high"]
+    ).all()
 
 
 def test_plot_is_a_png_and_reproducible():
@@ -58,12 +66,18 @@ def test_plot_is_a_png_and_reproducible():
 def test_the_fitting_loop_fits_what_varies_and_leaves_out_what_does_not(caplog):
     panel = _panel(lambda z, t: 2.0 * z[t]).with_columns(flat=pl.lit(1.0))
     rel_periods = range(-1, 2)
+
     def estimate(rows, outcome):
         return fit_event_study(rows, outcome, rel_periods)
-    fitted = fit_all([Fit("all_y", "y, all", panel, "y", estimate, {"split": "all"}),
-                      Fit("all_flat", "flat, all", panel, "flat", estimate, {"split": "all"}),
-                      Fit("none_y", "y, none", panel.clear(), "y", estimate, {"split": "none"})],
-                     logging.getLogger("test"))
+
+    fitted = fit_all(
+        [
+            Fit("all_y", "y, all", panel, "y", estimate, {"split": "all"}),
+            Fit("all_flat", "flat, all", panel, "flat", estimate, {"split": "all"}),
+            Fit("none_y", "y, none", panel.clear(), "y", estimate, {"split": "none"}),
+        ],
+        logging.getLogger("test"),
+    )
     assert fitted.coefficients.columns[0] == "split" and fitted.coefficients["split"].unique().to_list() == ["all"]
     assert fitted.coefficients["rel_period"].to_list() == [-1, 0, 1]
     assert list(fitted.plots) == ["all_y"] and fitted.plots["all_y"][1][:4] == b"\x89PNG"

@@ -7,7 +7,7 @@ from a mirror; the BigQuery stand-in holds the same rows in an ingestion-time pa
 """
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import dagster as dg
 import duckdb
@@ -65,8 +65,9 @@ def _parsed(world) -> pl.DataFrame:
     frames = []
     for name, (data, loaded) in world.items():
         rows = parse_export(data, name, layouts()["v2-61"]).rows.select(ALL_COLUMNS)
-        frames.append(rows.with_columns(pl.lit(datetime.combine(loaded, datetime.min.time(), timezone.utc))
-                                        .alias("_PARTITIONTIME")))
+        frames.append(
+            rows.with_columns(pl.lit(datetime.combine(loaded, datetime.min.time(), UTC)).alias("_PARTITIONTIME"))
+        )
     return pl.concat(frames)
 
 
@@ -79,16 +80,25 @@ def bigquery_tables(world):
 def credentials(tmp_path, monkeypatch):
     """A service-account key file, as Google issues them, whose token endpoint is the stand-in's."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption()).decode()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
     secrets = {"private_key_id": "f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed", "private_key": pem}
 
     def install(server_url: str) -> list[str]:
         path = tmp_path / "service-account.json"
-        path.write_text(json.dumps({
-            "type": "service_account", "project_id": "unrest-test", **secrets,
-            "client_email": "pipeline@unrest-test.iam.gserviceaccount.com", "client_id": "1234567890",
-            "token_uri": f"{server_url}/token"}))
+        path.write_text(
+            json.dumps(
+                {
+                    "type": "service_account",
+                    "project_id": "unrest-test",
+                    **secrets,
+                    "client_email": "pipeline@unrest-test.iam.gserviceaccount.com",
+                    "client_id": "1234567890",
+                    "token_uri": f"{server_url}/token",
+                }
+            )
+        )
         monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(path))
         # What must never show up: the key, its id, and the access token traded for it.
         return [secrets["private_key_id"], pem.splitlines()[1], ACCESS_TOKEN]
@@ -116,13 +126,19 @@ def test_bigquery_sql_parses_prunes_partitions_and_reads_only_the_columns_used()
             tree = sqlglot.parse_one(bigquery.extraction_sql(extraction, UNREST_COLUMNS), read="bigquery")
             assert not list(tree.find_all(exp.Star))
             assert [p.alias_or_name for p in tree.expressions] == list(UNREST_COLUMNS)
-            assert tree.find(exp.Table).sql("bigquery") == {"v1": "`gdelt-bq.full.events` AS source",
-                                                            "v2": f"`{bigquery.V2_TABLE}`"}[extraction.system]
+            assert (
+                tree.find(exp.Table).sql("bigquery")
+                == {"v1": "`gdelt-bq.full.events` AS source", "v2": f"`{bigquery.V2_TABLE}`"}[extraction.system]
+            )
             partition_filters = [c for c in tree.args["where"].find_all(exp.Column) if c.name == "_PARTITIONTIME"]
             assert len(partition_filters) == (2 if extraction.partitioned else 0)
             # Values are parameters, never text in the SQL.
-            assert {p.name for p in tree.find_all(exp.Parameter)} >= {"first_added", "end_added", "countries",
-                                                                      "root_codes"}
+            assert {p.name for p in tree.find_all(exp.Parameter)} >= {
+                "first_added",
+                "end_added",
+                "countries",
+                "root_codes",
+            }
             assert "2018" not in tree.sql("bigquery") and "'CH'" not in tree.sql("bigquery")
     with pytest.raises(bigquery.BigQuerySourceError, match="before April 2013"):
         bigquery.extractions_for_month(date(2012, 5, 1))
@@ -147,8 +163,11 @@ def test_the_unrest_columns_are_exactly_those_the_unrest_sql_reads():
     for path in sorted(sql.SQL_ROOT.rglob("*.sql")):
         name = str(path.relative_to(sql.SQL_ROOT).with_suffix(""))
         tree = sqlglot.parse_one(sql.load(name), read="duckdb")
-        if name not in UNREST_SQL and name != "gdelt/events_in_scope" and any(
-                t.name == "gdelt_events" for t in tree.find_all(exp.Table)):
+        if (
+            name not in UNREST_SQL
+            and name != "gdelt/events_in_scope"
+            and any(t.name == "gdelt_events" for t in tree.find_all(exp.Table))
+        ):
             assert not {c.name for c in tree.find_all(exp.Column)} & gdelt, name
 
 
@@ -159,9 +178,16 @@ def test_the_definition_run_in_duckdb_gives_the_file_paths_rows(tmp_path, world,
     sql.run(local, "gdelt/scope_macro")
     local.register("gdelt_source", _parsed(world).drop("_PARTITIONTIME").to_arrow())
     first, end = bigquery.extractions_for_month(MARCH)[0].added_bounds()
-    ours = sql.run(local, "gdelt/events_in_scope", {"first_added": first, "end_added": end,
-                                                     "countries": list(scope.countries),
-                                                     "root_codes": list(scope.root_codes)}).fetchall()
+    ours = sql.run(
+        local,
+        "gdelt/events_in_scope",
+        {
+            "first_added": first,
+            "end_added": end,
+            "countries": list(scope.countries),
+            "root_codes": list(scope.root_codes),
+        },
+    ).fetchall()
     expected = _rows(files, ALL_COLUMNS)
     assert len(expected) > 0 and sorted(ours, key=lambda r: r[0]) == expected
 
@@ -172,8 +198,9 @@ def test_bigquery_ingest_gives_the_file_paths_rows_page_by_page(tmp_path, world,
         client = bigquery.make_client(api_endpoint=server.url)
         con = warehouse.connect(tmp_path / "bq.duckdb")
         settings = bigquery.BigQuerySettings(maximum_bytes_billed=10**9, all_columns=True)
-        (summary,), outcomes = bigquery.ingest_months_from_bigquery(con, client, [MARCH], Scope(), settings,
-                                                                     lambda m: None)
+        (summary,), outcomes = bigquery.ingest_months_from_bigquery(
+            con, client, [MARCH], Scope(), settings, lambda m: None
+        )
     files = _file_path_month(tmp_path, world, Scope())
     assert _rows(con, ALL_COLUMNS) == _rows(files, ALL_COLUMNS)
     assert summary.rows_kept == 1540 and outcomes[0].rows.num_rows == 1540
@@ -199,18 +226,32 @@ def test_partition_filter_scans_less_than_the_unpartitioned_table(bigquery_table
         for partitioned in (True, False):
             extraction = bigquery.Extraction("v2", bigquery.V2_TABLE, partitioned, MARCH, date(2018, 3, 31))
             estimates[partitioned] = bigquery.run_guarded(
-                client, bigquery.extraction_sql(extraction, UNREST_COLUMNS),
-                bigquery.query_parameters(extraction, ("CH",), (), 3), 10**9, "test", lambda m: None).bytes_estimated
+                client,
+                bigquery.extraction_sql(extraction, UNREST_COLUMNS),
+                bigquery.query_parameters(extraction, ("CH",), (), 3),
+                10**9,
+                "test",
+                lambda m: None,
+            ).bytes_estimated
         narrow = bigquery.extraction_sql(bigquery.extractions_for_month(MARCH)[0], ("GLOBALEVENTID", "DATEADDED"))
-        few_columns = bigquery.run_guarded(client, narrow, bigquery.query_parameters(
-            bigquery.extractions_for_month(MARCH)[0], ("CH",), (), 3), 10**9, "test", lambda m: None).bytes_estimated
+        few_columns = bigquery.run_guarded(
+            client,
+            narrow,
+            bigquery.query_parameters(bigquery.extractions_for_month(MARCH)[0], ("CH",), (), 3),
+            10**9,
+            "test",
+            lambda m: None,
+        ).bytes_estimated
     # The January copy is pruned; the April partition is read (lag) but its rows are filtered out.
     assert 0 < few_columns < estimates[True] < estimates[False]
 
 
 def _materialize(tmp_path, server, maximum_bytes_billed: int, instance) -> dg.ExecuteInProcessResult:
     return dg.materialize(
-        [gdelt_ingest], partition_key="2018-03-01", instance=instance, raise_on_error=False,
+        [gdelt_ingest],
+        partition_key="2018-03-01",
+        instance=instance,
+        raise_on_error=False,
         resources={
             "warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb"), connection_config=warehouse.SETTINGS),
             "gdelt": GdeltMirrorResource(base_url=str(tmp_path / "no-mirror")),
@@ -271,25 +312,48 @@ def test_gdelt_1_months_share_one_query_and_keep_their_own_rows(tmp_path, world,
     rows = _parsed(world).drop("_PARTITIONTIME")
     v1_columns = [c.name for c in layouts()["v1-58"].columns]
     day = pl.col("GLOBALEVENTID") % 3
-    v1 = rows.with_columns(pl.when(day == 0).then(20150105).when(day == 1).then(20150218).otherwise(20150220)
-                           .cast(pl.Int64).alias("DATEADDED")).select(v1_columns)
-    v2 = rows.head(100).with_columns(pl.lit(20150219120000).alias("DATEADDED"),
-                                     pl.lit(datetime(2015, 2, 19, tzinfo=timezone.utc)).alias("_PARTITIONTIME"))
+    v1 = rows.with_columns(
+        pl.when(day == 0)
+        .then(20150105)
+        .when(day == 1)
+        .then(20150218)
+        .otherwise(20150220)
+        .cast(pl.Int64)
+        .alias("DATEADDED")
+    ).select(v1_columns)
+    v2 = rows.head(100).with_columns(
+        pl.lit(20150219120000).alias("DATEADDED"),
+        pl.lit(datetime(2015, 2, 19, tzinfo=UTC)).alias("_PARTITIONTIME"),
+    )
     with FakeBigQuery({bigquery.V1_TABLE: v1.to_arrow(), bigquery.V2_TABLE: v2.to_arrow()}) as server:
         credentials(server.url)
         con = warehouse.connect(tmp_path / "bq.duckdb")
         summaries, outcomes = bigquery.ingest_months_from_bigquery(
-            con, bigquery.make_client(api_endpoint=server.url), [date(2015, 1, 1), date(2015, 2, 1)], Scope(),
-            bigquery.BigQuerySettings(maximum_bytes_billed=10**9), lambda m: None)
+            con,
+            bigquery.make_client(api_endpoint=server.url),
+            [date(2015, 1, 1), date(2015, 2, 1)],
+            Scope(),
+            bigquery.BigQuerySettings(maximum_bytes_billed=10**9),
+            lambda m: None,
+        )
     expected_v1 = {d: v1.filter(pl.col("DATEADDED") == d).height for d in (20150105, 20150218)}
-    assert len(outcomes) == 2 and [s.rows_kept for s in summaries] == [expected_v1[20150105], expected_v1[20150218] + 100]
-    by_month = con.execute("SELECT partition_month, DATEADDED, count(*) FROM gdelt_events GROUP BY ALL ORDER BY ALL").fetchall()
-    assert by_month == [("2015-01-01", 20150105000000, expected_v1[20150105]),
-                        ("2015-02-01", 20150218000000, expected_v1[20150218]),
-                        ("2015-02-01", 20150219120000, 100)]
+    assert len(outcomes) == 2 and [s.rows_kept for s in summaries] == [
+        expected_v1[20150105],
+        expected_v1[20150218] + 100,
+    ]
+    by_month = con.execute(
+        "SELECT partition_month, DATEADDED, count(*) FROM gdelt_events GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    assert by_month == [
+        ("2015-01-01", 20150105000000, expected_v1[20150105]),
+        ("2015-02-01", 20150218000000, expected_v1[20150218]),
+        ("2015-02-01", 20150219120000, 100),
+    ]
     # 1.0 has no ADM2 columns: NULL, as for 1.0 files.
     assert con.execute("SELECT count(ActionGeo_ADM2Code) FROM gdelt_events").fetchone()[0] == 0
     rows = con.execute("SELECT partition_month, file_name, rows_kept FROM gdelt_files ORDER BY ALL").fetchall()
-    assert rows == [("2015-01-01", "20150101-20150131.gdelt-bq.full.events", expected_v1[20150105]),
-                      ("2015-02-01", "20150201-20150218.gdelt-bq.full.events", expected_v1[20150218]),
-                      ("2015-02-01", "20150219-20150228.gdelt-bq.gdeltv2.events_partitioned", 100)]
+    assert rows == [
+        ("2015-01-01", "20150101-20150131.gdelt-bq.full.events", expected_v1[20150105]),
+        ("2015-02-01", "20150201-20150218.gdelt-bq.full.events", expected_v1[20150218]),
+        ("2015-02-01", "20150219-20150228.gdelt-bq.gdeltv2.events_partitioned", 100),
+    ]

@@ -38,8 +38,16 @@ def _master_list(files: dict[str, bytes], wrong_md5: set[str] = frozenset()) -> 
 
 @pytest.fixture
 def month_of_files(real_export_bytes):
-    names = ["20180301000000", "20180301001500", "20180301003000", "20180301004500", "20180301010000",
-             "20180301011500", "20180301013000", "20180301014500"]
+    names = [
+        "20180301000000",
+        "20180301001500",
+        "20180301003000",
+        "20180301004500",
+        "20180301010000",
+        "20180301011500",
+        "20180301013000",
+        "20180301014500",
+    ]
     files = dict(_export(stamp, real_export_bytes, 100 + i) for i, stamp in enumerate(names))
     files["20180326191500.export.CSV.zip"] = (FIXTURES / "not-a-zip" / "20180326191500.export.CSV.zip").read_bytes()
     return files
@@ -51,8 +59,10 @@ def _ingest(base_url: str, cache: Path, db: Path):
     try:
         files = files_for_month(MARCH_2018, mirror.read_v2_list(), None)
         summary = ingest_month(con, mirror, files, MARCH_2018, Scope(), log=lambda m: None)
-        ledger = {r[0]: r[1:] for r in con.execute(
-            "SELECT file_name, status, attempts, rows_read, rows_kept FROM gdelt_files").fetchall()}
+        ledger = {
+            r[0]: r[1:]
+            for r in con.execute("SELECT file_name, status, attempts, rows_read, rows_kept FROM gdelt_files").fetchall()
+        }
         events = con.execute("SELECT count(*) FROM gdelt_events").fetchone()[0]
     finally:
         con.close()
@@ -67,8 +77,15 @@ def test_every_fault_ends_in_the_ledger(tmp_path, month_of_files):
     with FakeGdelt(served, faults, slow_seconds=2.0) as server:
         summary, ledger, events = _ingest(server.base_url, tmp_path / "cache", tmp_path / "w.duckdb")
     assert {name: row[0] for name, row in ledger.items()} == {
-        names[0]: "ok", names[1]: "missing", names[2]: "ok", names[3]: "truncated", names[4]: "md5-mismatch",
-        names[5]: "timeout", names[6]: "ok", names[7]: "ok", names[8]: "bad-zip",
+        names[0]: "ok",
+        names[1]: "missing",
+        names[2]: "ok",
+        names[3]: "truncated",
+        names[4]: "md5-mismatch",
+        names[5]: "timeout",
+        names[6]: "ok",
+        names[7]: "ok",
+        names[8]: "bad-zip",
     }
     assert ledger[names[2]][1] == 2  # the 500 was retried once
     assert ledger[names[1]][1] == ledger[names[3]][1] == ledger[names[5]][1] == FAST_RETRY.attempts
@@ -103,8 +120,16 @@ def test_killed_mid_file_then_rerun_matches_an_uninterrupted_run(tmp_path, month
         _ingest(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]))
     """)
     with FakeGdelt(served, {hang: "hang"}) as server:
-        child = subprocess.Popen([sys.executable, "-c", script, server.base_url, str(tmp_path / "cache"),
-                                  str(tmp_path / "interrupted.duckdb")])
+        child = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                script,
+                server.base_url,
+                str(tmp_path / "cache"),
+                str(tmp_path / "interrupted.duckdb"),
+            ]
+        )
         assert server.hanging.wait(60), "the ingest never reached the hanging file"
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
@@ -116,9 +141,14 @@ def test_killed_mid_file_then_rerun_matches_an_uninterrupted_run(tmp_path, month
 
     def contents(db):
         con = warehouse.connect(db, read_only=True)
-        rows = {t: con.execute(f"SELECT * EXCLUDE (checked_at, attempts) FROM {t} ORDER BY ALL" if t == "gdelt_files"
-                               else f"SELECT * FROM {t} ORDER BY ALL").fetchall()
-                for t in ("gdelt_files", "gdelt_events", "gdelt_rejects")}
+        rows = {
+            t: con.execute(
+                f"SELECT * EXCLUDE (checked_at, attempts) FROM {t} ORDER BY ALL"
+                if t == "gdelt_files"
+                else f"SELECT * FROM {t} ORDER BY ALL"
+            ).fetchall()
+            for t in ("gdelt_files", "gdelt_events", "gdelt_rejects")
+        }
         con.close()
         return rows
 

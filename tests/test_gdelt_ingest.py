@@ -44,7 +44,8 @@ def test_scope_filters_are_counted_not_dropped(tmp_path, con, real_export_bytes)
     mirror = write_mirror(tmp_path / "mirror", {f"{REAL}.zip": zipped(REAL, real_export_bytes)})
     _ingest(con, mirror, Scope(countries=("CH",)), log=lambda m: None)
     rows = con.execute(
-        "SELECT rows_read, rows_kept, rows_out_of_scope, rows_rejected, scope FROM gdelt_files").fetchall()
+        "SELECT rows_read, rows_kept, rows_out_of_scope, rows_rejected, scope FROM gdelt_files"
+    ).fetchall()
     assert rows == [(1540, 25, 1515, 0, "ActionGeo_CountryCode in [CH]; EventRootCode in [all]")]
     assert con.execute("SELECT count(*) FROM gdelt_events").fetchone()[0] == 25
 
@@ -108,7 +109,10 @@ def test_file_list_lines_and_problems():
     text = (FIXTURES / "lastupdate.txt").read_text()
     listing = parse_v2_list(text + "garbage line\n", "lastupdate.txt")
     assert [f.name for f in listing.files] == [
-        "20180328050000.export.CSV.zip", "20180328050000.mentions.CSV.zip", "20180328050000.gkg.csv.zip"]
+        "20180328050000.export.CSV.zip",
+        "20180328050000.mentions.CSV.zip",
+        "20180328050000.gkg.csv.zip",
+    ]
     assert listing.files[0].size == 116513 and listing.files[0].md5 == "71c3d5b0987d441b11455bdb51250801"
     assert listing.files[0].first_day == date(2018, 3, 28) and listing.files[0].layout == "v2-61"
     assert listing.files[1].layout is None  # mentions and GKG files are not events exports
@@ -122,13 +126,18 @@ def test_mirror_refuses_names_that_leave_its_base(tmp_path):
 
 def test_incomplete_days_and_unverified_files_are_reported(tmp_path, con, real_export_bytes):
     good = zipped(REAL, real_export_bytes[:20000])
-    files = {"20180301000000.export.CSV.zip": good, "20180301060000.export.CSV.zip": good,
-             "20180301120000.export.CSV.zip": good}
+    files = {
+        "20180301000000.export.CSV.zip": good,
+        "20180301060000.export.CSV.zip": good,
+        "20180301120000.export.CSV.zip": good,
+    }
     mirror = write_mirror(tmp_path / "mirror", files, {"20180301120000.export.CSV.zip": (len(good), "e" * 32)})
     _ingest(con, mirror, Scope(), log=lambda m: None)
     incomplete = ledger.incomplete_days(con, ["2018-03-01"], 4, date(2018, 3, 2)).rows()
     assert [(str(day), expected, listed, ok) for day, expected, listed, ok in incomplete] == [
-        ("2018-03-01", 4, 3, 2), ("2018-03-02", 4, 0, 0)]  # days after the newest listed file are not due
+        ("2018-03-01", 4, 3, 2),
+        ("2018-03-02", 4, 0, 0),
+    ]  # days after the newest listed file are not due
     unverified = ledger.unverified_files(con, ["2018-03-01"]).rows()
     assert [(name, status) for _, name, status, _ in unverified] == [("20180301120000.export.CSV.zip", "md5-mismatch")]
 
@@ -143,7 +152,10 @@ def test_a_refresh_with_no_new_files_does_no_work(tmp_path, con, real_export_byt
     held = con.execute("SELECT * FROM gdelt_files").fetchall()
     again = unchanged_month(con, files, MARCH_2018, scope)
     assert again is not None and (again.rows_read, again.rows_kept, again.rows_out_of_scope) == (
-        first.rows_read, first.rows_kept, first.rows_out_of_scope)
+        first.rows_read,
+        first.rows_kept,
+        first.rows_out_of_scope,
+    )
     assert con.execute("SELECT * FROM gdelt_files").fetchall() == held  # untouched, checked_at included
     # A new file, or another scope, is work to do.
     newer = files + [ListedFile(10, "0" * 32, "http://data.gdeltproject.org/gdeltv2/20180327000000.export.CSV.zip")]
@@ -158,6 +170,12 @@ def test_the_ledger_is_created_from_its_one_definition_and_refuses_rows_that_dif
     assert dict(described)["checked_at"] == "TIMESTAMP" and dict(described)["rows_kept"] == "BIGINT"
     assert ledger.ROW_COUNTS == ("rows_read", "rows_kept", "rows_out_of_scope", "rows_other_months", "rows_rejected")
     with pytest.raises(ValueError, match=r"missing \['checked_at', 'scope'\], unknown \['scop'\]"):
-        ledger.ledger_row(ledger.RowCounts(), **{n: None for n, _, _ in ledger.LEDGER_COLUMNS
-                                                 if n not in ledger.ROW_COUNTS and n not in ("scope", "checked_at")},
-                          scop="typo")
+        ledger.ledger_row(
+            ledger.RowCounts(),
+            **{
+                n: None
+                for n, _, _ in ledger.LEDGER_COLUMNS
+                if n not in ledger.ROW_COUNTS and n not in ("scope", "checked_at")
+            },
+            scop="typo",
+        )

@@ -34,8 +34,10 @@ def warehouse(tmp_path):
 
 
 def _checks(result: dg.ExecuteInProcessResult) -> list[tuple[str, bool, int]]:
-    return [(e.check_name, e.passed, e.metadata["pairs_in_contract_windows"].value)
-            for e in result.get_asset_check_evaluations()]
+    return [
+        (e.check_name, e.passed, e.metadata["pairs_in_contract_windows"].value)
+        for e in result.get_asset_check_evaluations()
+    ]
 
 
 def test_the_windows_check_runs_with_its_asset_and_alone_against_todays_contracts(warehouse):
@@ -46,10 +48,16 @@ def test_the_windows_check_runs_with_its_asset_and_alone_against_todays_contract
     assert _checks(built) == [("windows_complete_and_pairs_add_up", True, 2)]
     # A contract lands in the window after the windows were built: the check alone says they are stale.
     with duckdb.connect(str(warehouse)) as con:
-        con.execute("INSERT INTO contracts SELECT * REPLACE ('c' AS contract_id) FROM contracts "
-                    "WHERE contract_id = 'b'")
-    alone = dg.materialize(assets, instance=instance, resources=resources, raise_on_error=False,
-                           selection=dg.AssetSelection.checks(windows_complete_and_pairs_add_up))
+        con.execute(
+            "INSERT INTO contracts SELECT * REPLACE ('c' AS contract_id) FROM contracts WHERE contract_id = 'b'"
+        )
+    alone = dg.materialize(
+        assets,
+        instance=instance,
+        resources=resources,
+        raise_on_error=False,
+        selection=dg.AssetSelection.checks(windows_complete_and_pairs_add_up),
+    )
     assert alone.get_asset_materialization_events() == []  # the check alone, with the config the windows recorded
     assert _checks(alone) == [("windows_complete_and_pairs_add_up", False, 3)]
     assert alone.get_asset_check_evaluations()[0].metadata["periods_before"].value == 1  # the windows' config
@@ -62,6 +70,7 @@ def test_a_refresh_runs_the_checks_with_the_panels_it_rebuilds():
         first = dg.evaluate_automation_conditions(defs=defs, instance=instance)
         instance.report_runless_asset_event(dg.AssetMaterialization("contracts"))
         after = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=first.cursor)
-    requested = {r.key.to_user_string() for r in after.results
-                 if isinstance(r.key, dg.AssetCheckKey) and r.true_subset.size}
+    requested = {
+        r.key.to_user_string() for r in after.results if isinstance(r.key, dg.AssetCheckKey) and r.true_subset.size
+    }
     assert requested == {"event_windows:windows_complete_and_pairs_add_up", "unrest_panel:balanced_and_complete"}

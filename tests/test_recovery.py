@@ -43,8 +43,19 @@ raise SystemExit(0 if result.success else 1)
 """
 IN_PROCESS = [sys.executable, "-c", MATERIALIZE_IN_PROCESS, GDELT_ASSETS, MONTH, json.dumps(RUN_CONFIG)]
 # What a user types: the multiprocess executor, with steps in processes of their own.
-CLI = [str(DAGSTER), "asset", "materialize", "-m", "pipeline.definitions", "--select", GDELT_ASSETS,
-       "--partition", MONTH, "--config-json", json.dumps(RUN_CONFIG)]
+CLI = [
+    str(DAGSTER),
+    "asset",
+    "materialize",
+    "-m",
+    "pipeline.definitions",
+    "--select",
+    GDELT_ASSETS,
+    "--partition",
+    MONTH,
+    "--config-json",
+    json.dumps(RUN_CONFIG),
+]
 WITHIN = 120  # seconds for anything the test waits for
 
 
@@ -53,9 +64,10 @@ def gdelt():
     """Three exports of 1 March 2018; the second one's download hangs half-way until the fault is cleared."""
     real = REAL_EXPORT.read_bytes().splitlines(keepends=True)
     names = [f"201803010{n}00.export.CSV" for n in ("000", "015", "030")]
-    files = {f"{name}.zip": zipped(name, b"".join(real[:40 + i])) for i, name in enumerate(names)}
-    files["masterfilelist.txt"] = "".join(f"{len(data)} {hashlib.md5(data).hexdigest()} {GDELT_URL}{name}\n"
-                                          for name, data in files.items()).encode()
+    files = {f"{name}.zip": zipped(name, b"".join(real[: 40 + i])) for i, name in enumerate(names)}
+    files["masterfilelist.txt"] = "".join(
+        f"{len(data)} {hashlib.md5(data).hexdigest()} {GDELT_URL}{name}\n" for name, data in files.items()
+    ).encode()
     with FakeGdelt(files, {f"{names[1]}.zip": "hang"}) as server:
         yield server
 
@@ -97,8 +109,9 @@ def _slot_holders(instance: dg.DagsterInstance) -> list[str]:
     return [slot.run_id for slot in instance.event_log_storage.get_concurrency_info(WAREHOUSE_POOL).claimed_slots]
 
 
-def _start_holder(start, command: list[str], gdelt: FakeGdelt,
-                  instance: dg.DagsterInstance) -> tuple[str, subprocess.Popen]:
+def _start_holder(
+    start, command: list[str], gdelt: FakeGdelt, instance: dg.DagsterInstance
+) -> tuple[str, subprocess.Popen]:
     """A run holding the pool slot, hanging mid-download: its run id and process."""
     holder, log = start(command, "holder.log")
     assert gdelt.hanging.wait(WITHIN), log.read_text()[-3000:]
@@ -136,13 +149,19 @@ def test_a_killed_run_holding_the_pool_is_failed_by_the_next_run_which_then_proc
         os.kill(holder.pid, signal.SIGKILL)
         holder.wait()
         # The step's process outlives the killed run process, and goes on writing the warehouse until its step ends.
-        _wait_for(lambda: f"{held_by} is gone, but its step gdelt_ingest still runs in process {step_process}"
-                  in log.read_text(), "the next run waits for the step still running")
+        _wait_for(
+            lambda: (
+                f"{held_by} is gone, but its step gdelt_ingest still runs in process {step_process}" in log.read_text()
+            ),
+            "the next run waits for the step still running",
+        )
         gdelt.faults.clear()
         gdelt.release.set()
         assert following.wait(WITHIN) == 0, log.read_text()[-3000:]
-        assert (f"run {dead_run} was still marked started but its process {holder.pid} is gone: reported it failed "
-                "and freed its pool slots") in log.read_text()
+        assert (
+            f"run {dead_run} was still marked started but its process {holder.pid} is gone: reported it failed "
+            "and freed its pool slots"
+        ) in log.read_text()
         next_run = instance.get_run_records(limit=1)[0].dagster_run
         assert next_run.status == dg.DagsterRunStatus.SUCCESS
         assert instance.get_run_by_id(dead_run).status == dg.DagsterRunStatus.FAILURE
@@ -170,7 +189,6 @@ def test_a_run_canceled_in_the_ui_while_holding_the_pool_does_not_block_the_next
         assert instance.get_run_records(limit=1)[0].dagster_run.status == dg.DagsterRunStatus.SUCCESS
 
 
-
 def test_the_daemon_s_sensor_fails_a_killed_run_that_no_run_waits_for(start, gdelt):
     with dg.DagsterInstance.get() as instance:
         dead_run, holder = _start_holder(start, IN_PROCESS, gdelt, instance)
@@ -181,7 +199,8 @@ def test_the_daemon_s_sensor_fails_a_killed_run_that_no_run_waits_for(start, gde
             tick = repository.get_sensor_def("dead_runs_sensor").evaluate_tick(context)
         assert tick.run_requests == [] and tick.skip_message == (
             f"run {dead_run} was still marked started but its process {holder.pid} is gone: reported it failed and "
-            "freed its pool slots")
+            "freed its pool slots"
+        )
         assert instance.get_run_by_id(dead_run).status == dg.DagsterRunStatus.FAILURE
         _assert_pool_free(instance)
 
@@ -214,8 +233,12 @@ def dev_py_test(tmp_path):
     started = []
 
     def start(**popen) -> tuple[subprocess.Popen, int]:
-        dev = subprocess.Popen([sys.executable, "dev.py", "test", str(test), "-q", "-p", "no:cacheprovider"],
-                               cwd=ROOT, start_new_session=True, **popen)
+        dev = subprocess.Popen(
+            [sys.executable, "dev.py", "test", str(test), "-q", "-p", "no:cacheprovider"],
+            cwd=ROOT,
+            start_new_session=True,
+            **popen,
+        )
         started.append(dev)
         pid_file = test.with_suffix(".pid")
         command = int(_wait_for(lambda: pid_file.exists() and pid_file.read_text(), "dev.py starts its command"))
@@ -240,8 +263,9 @@ def test_a_signal_to_dev_py_reaches_its_command_once_and_dev_py_waits_for_it(dev
 def test_ctrl_c_in_a_terminal_reaches_the_command_once(dev_py_test, tmp_path):
     controller, terminal = os.openpty()
     # dev.py leads a session whose controlling terminal is the pseudo-terminal, as in a shell.
-    dev, command = dev_py_test(stdin=terminal, stdout=terminal, stderr=terminal,
-                               preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
+    dev, command = dev_py_test(
+        stdin=terminal, stdout=terminal, stderr=terminal, preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    )
     os.close(terminal)
     output = []
     reader = threading.Thread(target=_read_until_closed, args=(controller, output), daemon=True)

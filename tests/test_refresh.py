@@ -39,15 +39,18 @@ def _stamps(first: datetime, count: int) -> list[str]:
     midnight = first.replace(hour=0, minute=0)
     offset = (first - midnight) // STEP
     days = (offset + count) // len(QUARTERS) + 1
-    return [f"{midnight + timedelta(days=d):%Y%m%d}{quarter}" for d in range(days)
-            for quarter in QUARTERS][offset: offset + count]
+    return [f"{midnight + timedelta(days=d):%Y%m%d}{quarter}" for d in range(days) for quarter in QUARTERS][
+        offset : offset + count
+    ]
 
 
 def _made_up_lines(stamp: str, digits: str, size: int) -> str:
     """An export's, a mentions file's and a GKG file's line; 96 hex digits make their md5s."""
-    return (f"{100000 + size} {digits[:32]} {GDELT_URL}{stamp}.export.CSV.zip\n"
-            f"{200000 + 3 * size} {digits[32:64]} {GDELT_URL}{stamp}.mentions.CSV.zip\n"
-            f"{5000000 + 50 * size} {digits[64:]} {GDELT_URL}{stamp}.gkg.csv.zip\n")
+    return (
+        f"{100000 + size} {digits[:32]} {GDELT_URL}{stamp}.export.CSV.zip\n"
+        f"{200000 + 3 * size} {digits[32:64]} {GDELT_URL}{stamp}.mentions.CSV.zip\n"
+        f"{5000000 + 50 * size} {digits[64:]} {GDELT_URL}{stamp}.gkg.csv.zip\n"
+    )
 
 
 def history(first: datetime, count: int, seed: int = 13) -> bytes:
@@ -55,8 +58,9 @@ def history(first: datetime, count: int, seed: int = 13) -> bytes:
     served: their sizes and md5s are made up."""
     draw = random.Random(seed)
     digits, sizes = draw.randbytes(48 * count).hex(), draw.choices(range(10000, 100000), k=count)
-    return "".join([_made_up_lines(stamp, digits[96 * i: 96 * i + 96], sizes[i])
-                    for i, stamp in enumerate(_stamps(first, count))]).encode()
+    return "".join(
+        [_made_up_lines(stamp, digits[96 * i : 96 * i + 96], sizes[i]) for i, stamp in enumerate(_stamps(first, count))]
+    ).encode()
 
 
 @pytest.fixture(scope="module")
@@ -89,24 +93,33 @@ class Gdelt:
 
 
 def _resource(server: FakeGdelt, tmp_path: Path) -> GdeltMirrorResource:
-    return GdeltMirrorResource(base_url=server.base_url, cache_dir=str(tmp_path / "cache"), attempts=2,
-                               backoff_seconds=0.01)
+    return GdeltMirrorResource(
+        base_url=server.base_url, cache_dir=str(tmp_path / "cache"), attempts=2, backoff_seconds=0.01
+    )
 
 
 def _sensor_tick(resource: GdeltMirrorResource, instance: dg.DagsterInstance, cursor: str | None):
     repository = defs.get_repository_def()
-    with dg.build_sensor_context(cursor=cursor, resources={"gdelt": resource}, instance=instance,
-                                 repository_def=repository) as context:
+    with dg.build_sensor_context(
+        cursor=cursor, resources={"gdelt": resource}, instance=instance, repository_def=repository
+    ) as context:
         return repository.get_sensor_def("gdelt_lastupdate_sensor").evaluate_tick(context)
 
 
-def _materialise(resource: GdeltMirrorResource, instance: dg.DagsterInstance, database: Path, partition: str,
-                 **config) -> dg.ExecuteInProcessResult:
+def _materialise(
+    resource: GdeltMirrorResource, instance: dg.DagsterInstance, database: Path, partition: str, **config
+) -> dg.ExecuteInProcessResult:
     return dg.materialize(
-        [gdelt_ingest], partition_key=partition, instance=instance,
-        resources={"warehouse": WarehouseResource(database=str(database), connection_config=warehouse.SETTINGS),
-                   "gdelt": resource, "gdelt_bigquery": dg.ResourceDefinition.none_resource()},
-        run_config={"ops": {"gdelt_ingest": {"config": {"countries": [], **config}}}})
+        [gdelt_ingest],
+        partition_key=partition,
+        instance=instance,
+        resources={
+            "warehouse": WarehouseResource(database=str(database), connection_config=warehouse.SETTINGS),
+            "gdelt": resource,
+            "gdelt_bigquery": dg.ResourceDefinition.none_resource(),
+        },
+        run_config={"ops": {"gdelt_ingest": {"config": {"countries": [], **config}}}},
+    )
 
 
 def _rows_by_file(database: Path) -> dict[str, int]:
@@ -187,12 +200,15 @@ def _last_md5_changed(old: bytes) -> bytes:
     return b"%s\n%s %s %s\n" % (head, size, b"f" * 32, url)
 
 
-@pytest.mark.parametrize("rewrite, why", [
-    # A line the cache already holds changed, and new lines came.
-    (lambda old: _last_md5_changed(old) + history(RECENT_MONTH, 2, seed=7), "rewritten"),
-    # 416: the list now ends before the cached copy's overlap starts.
-    (lambda old: b"".join(old.splitlines(keepends=True)[:20]), "now shorter than"),
-])
+@pytest.mark.parametrize(
+    "rewrite, why",
+    [
+        # A line the cache already holds changed, and new lines came.
+        (lambda old: _last_md5_changed(old) + history(RECENT_MONTH, 2, seed=7), "rewritten"),
+        # 416: the list now ends before the cached copy's overlap starts.
+        (lambda old: b"".join(old.splitlines(keepends=True)[:20]), "now shorter than"),
+    ],
+)
 def test_a_rewritten_list_is_read_in_full(tmp_path, small_list, rewrite, why):
     with FakeGdelt({MASTER: small_list}) as server:
         _read(server, tmp_path)
@@ -272,8 +288,9 @@ def test_the_sensor_waits_while_a_run_of_the_month_is_in_flight(tmp_path, status
         run = create_run_for_test(instance, JOB, status=status, tags={"dagster/partition": "2025-09-01"})
         waiting = _sensor_tick(resource, instance, "20250901000000.export.CSV.zip")
         assert waiting.run_requests == [] and waiting.cursor == "20250901000000.export.CSV.zip"
-        assert waiting.skip_message == (f"run {run.run_id} of 2025-09-01 is {status.value}: {newest} waits for "
-                                        "the next run")
+        assert waiting.skip_message == (
+            f"run {run.run_id} of 2025-09-01 is {status.value}: {newest} waits for the next run"
+        )
         instance.report_run_failed(run)
         done = _sensor_tick(resource, instance, waiting.cursor)
     assert [r.partition_key for r in done.run_requests] == ["2025-09-01"] and done.cursor == newest

@@ -28,14 +28,28 @@ def mirror(tmp_path):
 
 
 def _ingest(tmp_path, mirror, instance, partitions=(MARCH,), **config) -> dg.ExecuteInProcessResult:
-    selection = {"partition_key": partitions[0]} if len(partitions) == 1 else {"tags": {
-        "dagster/asset_partition_range_start": partitions[0], "dagster/asset_partition_range_end": partitions[-1]}}
+    selection = (
+        {"partition_key": partitions[0]}
+        if len(partitions) == 1
+        else {
+            "tags": {
+                "dagster/asset_partition_range_start": partitions[0],
+                "dagster/asset_partition_range_end": partitions[-1],
+            }
+        }
+    )
     return dg.materialize(
-        [gdelt_ingest], instance=instance, raise_on_error=False, **selection,
-        resources={"warehouse": WarehouseResource(database=str(tmp_path / "w.duckdb")),
-                   "gdelt": GdeltMirrorResource(base_url=str(mirror), cache_dir=str(tmp_path / "cache")),
-                   "gdelt_bigquery": dg.ResourceDefinition.none_resource()},
-        run_config={"ops": {"gdelt_ingest": {"config": {"expected_files_per_day": 1, **config}}}})
+        [gdelt_ingest],
+        instance=instance,
+        raise_on_error=False,
+        **selection,
+        resources={
+            "warehouse": WarehouseResource(database=str(tmp_path / "w.duckdb")),
+            "gdelt": GdeltMirrorResource(base_url=str(mirror), cache_dir=str(tmp_path / "cache")),
+            "gdelt_bigquery": dg.ResourceDefinition.none_resource(),
+        },
+        run_config={"ops": {"gdelt_ingest": {"config": {"expected_files_per_day": 1, **config}}}},
+    )
 
 
 def _failure(result: dg.ExecuteInProcessResult) -> str:
@@ -54,16 +68,22 @@ def _query(tmp_path, query: str):
 def test_runs_keep_the_recorded_scope_and_another_is_refused_naming_both(tmp_path, mirror):
     with dg.instance_for_test() as instance:
         assert _ingest(tmp_path, mirror, instance, countries=[]).success  # built with every country, as the demo
-        assert _query(tmp_path, "SELECT countries, root_codes, expected_files_per_day FROM gdelt_scope") == [([], [], 1)]
+        assert _query(tmp_path, "SELECT countries, root_codes, expected_files_per_day FROM gdelt_scope") == [
+            ([], [], 1)
+        ]
         # The Launchpad's defaults leave the scope unset: the month is ingested as its neighbours were.
         unset = _ingest(tmp_path, mirror, instance, partitions=(APRIL,), expected_files_per_day=None)
         assert unset.success
         assert _query(tmp_path, "SELECT partition_month, count(*) FROM gdelt_events GROUP BY ALL ORDER BY 1") == [
-            (MARCH[:10], ALL_ROWS), (APRIL[:10], ALL_ROWS)]
+            (MARCH[:10], ALL_ROWS),
+            (APRIL[:10], ALL_ROWS),
+        ]
         # Asking for China on this warehouse is refused before anything is read, naming both scopes.
         message = _failure(_ingest(tmp_path, mirror, instance, countries=["CHN"]))
-        assert ("2018-03..2018-04 were ingested with scope [ActionGeo_CountryCode in [all]; EventRootCode in [all]]; "
-                "this run asks for [ActionGeo_CountryCode in [CH]; EventRootCode in [all]]") in message
+        assert (
+            "2018-03..2018-04 were ingested with scope [ActionGeo_CountryCode in [all]; EventRootCode in [all]]; "
+            "this run asks for [ActionGeo_CountryCode in [CH]; EventRootCode in [all]]"
+        ) in message
         assert "rescope: true" in message
         assert _query(tmp_path, "SELECT count(*) FROM gdelt_events") == [(2 * ALL_ROWS,)]
         # A rescope must cover every month held under the old scope ...
@@ -72,16 +92,23 @@ def test_runs_keep_the_recorded_scope_and_another_is_refused_naming_both(tmp_pat
         # ... and then changes the scope of the whole warehouse, on purpose.
         assert _ingest(tmp_path, mirror, instance, partitions=(MARCH, APRIL), countries=["CHN"], rescope=True).success
         assert _query(tmp_path, "SELECT count(*), count(DISTINCT ActionGeo_CountryCode) FROM gdelt_events") == [
-            (2 * CHINA_ROWS, 1)]
+            (2 * CHINA_ROWS, 1)
+        ]
         assert _query(tmp_path, "SELECT countries FROM gdelt_scope") == [(["CH"],)]
 
 
-@pytest.mark.parametrize("codes, hint", [
-    (["CN"], "country 'CN': ambiguous: FIPS 10-4 (GDELT's) code for Comoros (write COM), ISO 3166's for China "
-             "(write CHN)"),
-    (["DE"], "country 'DE': DE is ISO 3166's code for Germany; GDELT uses FIPS 10-4: GM (or write DEU)"),
-    (["CH'; DROP TABLE gdelt_events; --"], "not a FIPS 10-4 or ISO 3166 alpha-3 country code"),
-])
+@pytest.mark.parametrize(
+    "codes, hint",
+    [
+        (
+            ["CN"],
+            "country 'CN': ambiguous: FIPS 10-4 (GDELT's) code for Comoros (write COM), ISO 3166's for China "
+            "(write CHN)",
+        ),
+        (["DE"], "country 'DE': DE is ISO 3166's code for Germany; GDELT uses FIPS 10-4: GM (or write DEU)"),
+        (["CH'; DROP TABLE gdelt_events; --"], "not a FIPS 10-4 or ISO 3166 alpha-3 country code"),
+    ],
+)
 def test_country_codes_gdelt_cannot_match_are_refused_with_a_suggestion(codes, hint):
     with pytest.raises(ScopeError, match="the scope names codes GDELT cannot match") as refused:
         scope_from_codes(codes, [])

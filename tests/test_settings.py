@@ -23,8 +23,9 @@ def _clean_environment(**extra) -> dict[str, str]:
 
 
 def test_the_shell_wins_over_the_settings_file_and_defaults_fill_the_rest(tmp_path, monkeypatch):
-    (tmp_path / "pipeline.env").write_text("WAREHOUSE_PATH=from_file.duckdb\nCONTRACTS_PATH=from_file.csv\n"
-                                           "GDELT_BASE_URL=mirror\nDEMO_DIR=demo\n")
+    (tmp_path / "pipeline.env").write_text(
+        "WAREHOUSE_PATH=from_file.duckdb\nCONTRACTS_PATH=from_file.csv\nGDELT_BASE_URL=mirror\nDEMO_DIR=demo\n"
+    )
     monkeypatch.chdir(tmp_path)
     environ = {"CONTRACTS_PATH": "/my/file.csv"}
     origins = settings.load(environ)
@@ -44,7 +45,9 @@ def test_the_shell_wins_over_the_settings_file_and_defaults_fill_the_rest(tmp_pa
 def test_a_typo_in_the_settings_file_is_refused_with_a_suggestion(tmp_path, monkeypatch):
     (tmp_path / "pipeline.env").write_text("WAREHOUSE_PATH=w.duckdb\nCONTRACT_PATH=c.csv\n")
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(settings.SettingsError, match=r"unknown setting CONTRACT_PATH \(did you mean CONTRACTS_PATH\?\)"):
+    with pytest.raises(
+        settings.SettingsError, match=r"unknown setting CONTRACT_PATH \(did you mean CONTRACTS_PATH\?\)"
+    ):
         settings.load({})
 
 
@@ -65,7 +68,8 @@ def test_dagster_cli_uses_the_shell_paths_and_names_them_first(tmp_path, geograp
     """`CONTRACTS_PATH=... WAREHOUSE_PATH=... dagster asset materialize` in a directory whose pipeline.env says
     otherwise: the shell's files are read and written, and the run's first log line says so."""
     (tmp_path / "pipeline.env").write_text(
-        "WAREHOUSE_PATH=demo_warehouse.duckdb\nCONTRACTS_PATH=demo_contracts.csv\nGDELT_BASE_URL=gdelt\nDEMO_DIR=demo\n")
+        "WAREHOUSE_PATH=demo_warehouse.duckdb\nCONTRACTS_PATH=demo_contracts.csv\nGDELT_BASE_URL=gdelt\nDEMO_DIR=demo\n"
+    )
     mine = tmp_path / "mine.duckdb"
     con = duckdb.connect(str(mine))
     con.execute(f"ATTACH '{geography_db}' AS geo (READ_ONLY)")
@@ -73,16 +77,32 @@ def test_dagster_cli_uses_the_shell_paths_and_names_them_first(tmp_path, geograp
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM geo.{table}")
     con.close()
     contracts = tmp_path / "my_contracts.csv"
-    contracts.write_text(HEADER + "1,2019-05-01,广州市公安局,440100,海康威视,1000,CNY,人脸识别系统采购\n"
-                                  "2,2019-05-02,广州市公安局,440100,某公司,2000,CNY,办公用品\n", encoding="utf-8")
+    contracts.write_text(
+        HEADER + "1,2019-05-01,广州市公安局,440100,海康威视,1000,CNY,人脸识别系统采购\n"
+        "2,2019-05-02,广州市公安局,440100,某公司,2000,CNY,办公用品\n",
+        encoding="utf-8",
+    )
     home = tmp_path / "dagster_home"
     home.mkdir()
     (home / "dagster.yaml").write_text((ROOT / "dagster.yaml").read_text())
     env = _clean_environment(DAGSTER_HOME=str(home), WAREHOUSE_PATH=str(mine), CONTRACTS_PATH=str(contracts))
     dagster = Path(sys.executable).parent / "dagster"
-    result = subprocess.run([str(dagster), "asset", "materialize", "-m", "pipeline.definitions",
-                             "--select", "contracts,contract_quarantine"],
-                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [
+            str(dagster),
+            "asset",
+            "materialize",
+            "-m",
+            "pipeline.definitions",
+            "--select",
+            "contracts,contract_quarantine",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert not (tmp_path / "demo_warehouse.duckdb").exists()
     con = duckdb.connect(str(mine), read_only=True)
@@ -92,17 +112,25 @@ def test_dagster_cli_uses_the_shell_paths_and_names_them_first(tmp_path, geograp
     with dg.DagsterInstance.get() as instance:
         (run,) = instance.get_runs()
         ours = [e.user_message for e in instance.all_logs(run.run_id) if not e.is_dagster_event]
-    assert ours[0].startswith(f"settings: WAREHOUSE_PATH={mine} [environment]; CONTRACTS_PATH={contracts} "
-                              f"[environment]; GDELT_BASE_URL=gdelt (= {tmp_path / 'gdelt'}) [pipeline.env]")
+    assert ours[0].startswith(
+        f"settings: WAREHOUSE_PATH={mine} [environment]; CONTRACTS_PATH={contracts} "
+        f"[environment]; GDELT_BASE_URL=gdelt (= {tmp_path / 'gdelt'}) [pipeline.env]"
+    )
     assert ours[0] in result.stderr  # and in the terminal
 
 
 def test_every_setting_is_documented_in_the_readme_with_its_default():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    rows = {line.split("|")[1].strip().strip("`"): line for line in readme.splitlines()
-            if line.startswith("| `") and line.split("|")[1].strip().strip("`") in settings.BY_NAME}
+    rows = {
+        line.split("|")[1].strip().strip("`"): line
+        for line in readme.splitlines()
+        if line.startswith("| `") and line.split("|")[1].strip().strip("`") in settings.BY_NAME
+    }
     assert set(rows) == set(settings.BY_NAME)
     for setting in settings.SETTINGS:
         last_cell = rows[setting.name].split("|")[-2]
-        assert (setting.default is None and "required" in last_cell) or f"`{setting.default}`" in last_cell or (
-            setting.default == "" and "empty" in last_cell), setting.name
+        assert (
+            (setting.default is None and "required" in last_cell)
+            or f"`{setting.default}`" in last_cell
+            or (setting.default == "" and "empty" in last_cell)
+        ), setting.name

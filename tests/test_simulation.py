@@ -35,8 +35,10 @@ def test_with_no_effect_the_term_after_unrest_is_significant_only_by_chance():
 @pytest.fixture(scope="module")
 def trade():
     fits = simulate_trade(range(1, 31), effect=1.0)
-    return {split: {r["rel_period"]: r for r in summary(fits.filter(pl.col("split") == split)).iter_rows(named=True)}
-            for split in ("autocracy_or_weak_democracy", "mature_democracy")}
+    return {
+        split: {r["rel_period"]: r for r in summary(fits.filter(pl.col("split") == split)).iter_rows(named=True)}
+        for split in ("autocracy_or_weak_democracy", "mature_democracy")
+    }
 
 
 def test_trade_design_recovers_the_same_year_jump_in_low_polity_importers_only(trade):

@@ -20,8 +20,8 @@ downstream_refresh = dg.AutomationConditionSensorDefinition(
     default_status=dg.DefaultSensorStatus.STOPPED,  # a user turns refreshes on deliberately (README, Operations)
     minimum_interval_seconds=30,  # Dagster's default: a tick reads the instance's records, nothing remote
     description="Materialises the assets downstream of an updated one (after a GDELT month or the contracts "
-                "land): unrest, event windows, panels and estimates. Their run config is the default, which "
-                "keeps the warehouse's recorded scope and unrest presets.",
+    "land): unrest, event windows, panels and estimates. Their run config is the default, which "
+    "keeps the warehouse's recorded scope and unrest presets.",
 )
 
 defs = dg.Definitions(sensors=[downstream_refresh])

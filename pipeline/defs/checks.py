@@ -21,8 +21,13 @@ def latest_config(context: dg.AssetCheckExecutionContext, asset: str, config_cla
     return config_class(**{name: metadata[name].value for name in config_class.model_fields if name in metadata})
 
 
-def check_row(context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource, asset: str,
-              config_class: type[dg.Config], check_sql: str) -> dict[str, Any]:
+def check_row(
+    context: dg.AssetCheckExecutionContext,
+    warehouse: DuckDBResource,
+    asset: str,
+    config_class: type[dg.Config],
+    check_sql: str,
+) -> dict[str, Any]:
     """The one row of sql/<check_sql>.sql, run with the config `asset` was last materialised with, by column name:
     what the check decides on, and its metadata."""
     config = latest_config(context, asset, config_class)

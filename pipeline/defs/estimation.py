@@ -33,9 +33,16 @@ def read_panel(con: duckdb.DuckDBPyConnection, rows_sql: str, panel: str, outcom
     return frame
 
 
-def store_fits(context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, warehouse: DuckDBResource,
-               table: str, fits: list[Fit], inputs: list[str], config: dg.Config,
-               order_by: str) -> tuple[list[Fit], dict]:
+def store_fits(
+    context: dg.AssetExecutionContext,
+    con: duckdb.DuckDBPyConnection,
+    warehouse: DuckDBResource,
+    table: str,
+    fits: list[Fit],
+    inputs: list[str],
+    config: dg.Config,
+    order_by: str,
+) -> tuple[list[Fit], dict]:
     """Fit them all into `table`, export it with its manifest, and write a figure per fit (<table>_<fit name>.png
     in figures/ beside the warehouse). Returns the fits left out (no variation) and the asset's metadata."""
     try:
@@ -46,7 +53,13 @@ def store_fits(context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection
     manifest = export_with_manifest(con, table, warehouse_dir(warehouse) / "exports", inputs, config.model_dump())
     figures = warehouse_dir(warehouse) / "figures"
     figures.mkdir(parents=True, exist_ok=True)
-    plots = {f"plot_{name}": figure_metadata(png, figures / f"{table}_{name}.png", title)
-             for name, (title, png) in fitted.plots.items()}
-    return fitted.skipped, {**table_metadata(con, table, order_by=order_by, preview_rows=30), **plots,
-                            "figures_dir": str(figures), "manifest": dg.MetadataValue.json(manifest)}
+    plots = {
+        f"plot_{name}": figure_metadata(png, figures / f"{table}_{name}.png", title)
+        for name, (title, png) in fitted.plots.items()
+    }
+    return fitted.skipped, {
+        **table_metadata(con, table, order_by=order_by, preview_rows=30),
+        **plots,
+        "figures_dir": str(figures),
+        "manifest": dg.MetadataValue.json(manifest),
+    }

@@ -1,6 +1,5 @@
 """Metadata helpers shared by the assets: row counts, date ranges, previews and figures for the UI."""
 
-
 import base64
 from pathlib import Path
 
@@ -15,7 +14,9 @@ def table_metadata(con, table: str, order_by: str = "", date_column: str | None 
         "dagster/row_count": dg.MetadataValue.int(rows),
         "dagster/table_name": dg.MetadataValue.text(table),
         "preview": dg.MetadataValue.md(
-            warehouse.preview_markdown(con, f'SELECT * FROM "{table}"' + (f" ORDER BY {order_by}" if order_by else ""), limit=preview_rows)
+            warehouse.preview_markdown(
+                con, f'SELECT * FROM "{table}"' + (f" ORDER BY {order_by}" if order_by else ""), limit=preview_rows
+            )
         ),
     }
     if date_column and rows:

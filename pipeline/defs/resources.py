@@ -1,6 +1,5 @@
 """Resources: where the warehouse and the sources are, set from the environment (pipeline/lib/settings.py)."""
 
-
 import logging
 import time
 from contextlib import contextmanager, nullcontext
@@ -24,8 +23,11 @@ class WarehouseResource(DuckDBResource):
     succeeds the warehouse is published as a read-only copy beside it (warehouse.published.duckdb), which
     notebooks and the DuckDB CLI open without ever blocking or breaking a run."""
 
-    lock_timeout_seconds: int = Field(1800, description="How long a writer waits for the warehouse file's lock "
-                                                        "before it fails (WAREHOUSE_LOCK_TIMEOUT_SECONDS)")
+    lock_timeout_seconds: int = Field(
+        1800,
+        description="How long a writer waits for the warehouse file's lock "
+        "before it fails (WAREHOUSE_LOCK_TIMEOUT_SECONDS)",
+    )
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         # Every run (every step, under the multiprocess executor) names its files before it reads any.
@@ -38,8 +40,10 @@ class WarehouseResource(DuckDBResource):
         # resources up in each step's process once the slot is claimed, and reports the waits itself
         # (pipeline/defs/runs.py).
         in_process = context.run is not None and run_started_by_this_process(context.instance, context.run.run_id)
-        with (reporting_pool_waits(context.instance, context.run.run_id, context.log) if in_process else nullcontext(),
-              super().yield_for_execution(context) as resource):
+        with (
+            reporting_pool_waits(context.instance, context.run.run_id, context.log) if in_process else nullcontext(),
+            super().yield_for_execution(context) as resource,
+        ):
             yield resource
 
     @contextmanager
@@ -72,8 +76,10 @@ class GdeltMirrorResource(dg.ConfigurableResource):
     """Where GDELT files come from: GDELT's servers, HTTP mirrors, or local directories; and the download cache."""
 
     base_url: str = Field(description="GDELT 2.0: masterfilelist.txt and the 15-minute exports (a URL or a directory)")
-    v1_base_url: str = Field(GDELT_V1_BASE_URL, description="GDELT 1.0: md5sums, filesizes, the daily, monthly and "
-                                                            "yearly files (a URL or a directory)")
+    v1_base_url: str = Field(
+        GDELT_V1_BASE_URL,
+        description="GDELT 1.0: md5sums, filesizes, the daily, monthly and yearly files (a URL or a directory)",
+    )
     cache_dir: str = Field("data/cache/gdelt", description="Where downloaded files are kept")
     attempts: int = Field(4, description="Tries per download before it fails")
     backoff_seconds: float = Field(1.0, description="The wait after a failed try, doubled after each (with jitter)")
@@ -94,12 +100,15 @@ class GdeltBigQueryResource(dg.ConfigurableResource):
     key file) or application default credentials (`gcloud auth application-default login`); they are never
     part of this configuration."""
 
-    project: str = Field("", description="The project billed for the queries; empty: the credentials' project "
-                                         "or GOOGLE_CLOUD_PROJECT")
-    maximum_bytes_billed: int = Field(50_000_000_000, description="Per query; a larger query is refused after its "
-                                                                  "dry run")
-    reporting_lag_days: int = Field(3, description="Partitions read after a month's last day, for events GDELT "
-                                                   "loaded late")
+    project: str = Field(
+        "", description="The project billed for the queries; empty: the credentials' project or GOOGLE_CLOUD_PROJECT"
+    )
+    maximum_bytes_billed: int = Field(
+        50_000_000_000, description="Per query; a larger query is refused after its dry run"
+    )
+    reporting_lag_days: int = Field(
+        3, description="Partitions read after a month's last day, for events GDELT loaded late"
+    )
     all_columns: bool = Field(False, description="All 61 columns, not just those the unrest SQL reads")
     v2_table: str = Field(V2_TABLE, description="The GDELT 2.0 events table")
     v1_table: str = Field(V1_TABLE, description="The GDELT 1.0 events table")
@@ -110,9 +119,12 @@ class GdeltBigQueryResource(dg.ConfigurableResource):
 
     def settings(self) -> BigQuerySettings:
         return BigQuerySettings(
-            maximum_bytes_billed=self.maximum_bytes_billed, reporting_lag_days=self.reporting_lag_days,
-            tables=Tables(v2=self.v2_table, v1=self.v1_table), all_columns=self.all_columns,
-            use_storage_api=not self.api_endpoint and storage_api_installed())
+            maximum_bytes_billed=self.maximum_bytes_billed,
+            reporting_lag_days=self.reporting_lag_days,
+            tables=Tables(v2=self.v2_table, v1=self.v1_table),
+            all_columns=self.all_columns,
+            use_storage_api=not self.api_endpoint and storage_api_installed(),
+        )
 
 
 class ContractsFileResource(dg.ConfigurableResource):
@@ -145,17 +157,27 @@ def warehouse_dir(warehouse: DuckDBResource) -> Path:
 
 
 RESOURCES = {
-    "warehouse": WarehouseResource(database=dg.EnvVar("WAREHOUSE_PATH"), connection_config=warehouse.SETTINGS,
-                                   lock_timeout_seconds=dg.EnvVar.int("WAREHOUSE_LOCK_TIMEOUT_SECONDS")),
+    "warehouse": WarehouseResource(
+        database=dg.EnvVar("WAREHOUSE_PATH"),
+        connection_config=warehouse.SETTINGS,
+        lock_timeout_seconds=dg.EnvVar.int("WAREHOUSE_LOCK_TIMEOUT_SECONDS"),
+    ),
     "gdelt": GdeltMirrorResource(
-        base_url=dg.EnvVar("GDELT_BASE_URL"), v1_base_url=dg.EnvVar("GDELT_V1_BASE_URL"),
-        cache_dir=dg.EnvVar("GDELT_CACHE_DIR"), attempts=dg.EnvVar.int("GDELT_HTTP_ATTEMPTS"),
-        timeout_seconds=dg.EnvVar.int("GDELT_HTTP_TIMEOUT_SECONDS")),
+        base_url=dg.EnvVar("GDELT_BASE_URL"),
+        v1_base_url=dg.EnvVar("GDELT_V1_BASE_URL"),
+        cache_dir=dg.EnvVar("GDELT_CACHE_DIR"),
+        attempts=dg.EnvVar.int("GDELT_HTTP_ATTEMPTS"),
+        timeout_seconds=dg.EnvVar.int("GDELT_HTTP_TIMEOUT_SECONDS"),
+    ),
     "gdelt_bigquery": GdeltBigQueryResource(
-        project=dg.EnvVar("GDELT_BQ_PROJECT"), maximum_bytes_billed=dg.EnvVar.int("GDELT_BQ_MAXIMUM_BYTES_BILLED"),
-        reporting_lag_days=dg.EnvVar.int("GDELT_BQ_REPORTING_LAG_DAYS"), api_endpoint=dg.EnvVar("GDELT_BQ_API_ENDPOINT")),
+        project=dg.EnvVar("GDELT_BQ_PROJECT"),
+        maximum_bytes_billed=dg.EnvVar.int("GDELT_BQ_MAXIMUM_BYTES_BILLED"),
+        reporting_lag_days=dg.EnvVar.int("GDELT_BQ_REPORTING_LAG_DAYS"),
+        api_endpoint=dg.EnvVar("GDELT_BQ_API_ENDPOINT"),
+    ),
     "contracts_file": ContractsFileResource(path=dg.EnvVar("CONTRACTS_PATH")),
-    "trade_data": TradeDataResource(trade_deals_path=dg.EnvVar("TRADE_DEALS_PATH"),
-                                    covariates_path=dg.EnvVar("COVARIATES_PATH")),
+    "trade_data": TradeDataResource(
+        trade_deals_path=dg.EnvVar("TRADE_DEALS_PATH"), covariates_path=dg.EnvVar("COVARIATES_PATH")
+    ),
     "demo_world": DemoWorldResource(directory=dg.EnvVar("DEMO_DIR")),
 }

@@ -41,9 +41,12 @@ def executor_reporting_pool_waits(init_context: dg.InitExecutorContext) -> dg.Ex
     return executor if "in_process" in init_context.executor_config else ReportingPoolWaits(executor)
 
 
-@dg.sensor(minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING,
-           description="Reports failed the started runs whose processes are gone, and frees the pool slots of runs "
-                       "that ended without freeing them. Requests no runs.")
+@dg.sensor(
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Reports failed the started runs whose processes are gone, and frees the pool slots of runs "
+    "that ended without freeing them. Requests no runs.",
+)
 def dead_runs_sensor(context: dg.SensorEvaluationContext) -> dg.SkipReason:
     recovered = recover_dead_runs(context.instance, "the sensor dead_runs_sensor")
     for message in recovered:

@@ -46,22 +46,41 @@ def materialize_demo(instance: dg.DagsterInstance, spec: DemoSpec = DemoSpec(), 
     first_year, last_year = spec.gdelt_span()
     first_month, last_month = f"{first_year}-01-01", f"{last_year}-12-01"
     steps = [
-        ("demo world and its planted truth", dg.AssetSelection.assets("demo_truth"), {},
-         {"ops": {"demo_truth": {"config": {"seed": spec.seed, "effect": spec.effect}}}, **INFO_LOGS}),
-        (f"GDELT months {first_month[:7]}..{last_month[:7]} (one backfill run)",
-         dg.AssetSelection.assets("gdelt_files", "gdelt_events", "gdelt_rejects"),
-         {PARTITION_RANGE_START: first_month, PARTITION_RANGE_END: last_month},
-         # Every country: the trade design counts unrest abroad.
-         {"ops": {"gdelt_ingest": {"config": {"expected_files_per_day": spec.files_per_day, "countries": []}}},
-          **INFO_LOGS}),
-        ("regions, unrest, contracts, panels and estimates",
-         dg.AssetSelection.all() - dg.AssetSelection.assets("demo_truth", "gdelt_files", "gdelt_events", "gdelt_rejects"),
-         {}, {"ops": {"unrest": {"config": {"presets": ["aitocracy", "trade"]}}}, **INFO_LOGS}),
+        (
+            "demo world and its planted truth",
+            dg.AssetSelection.assets("demo_truth"),
+            {},
+            {"ops": {"demo_truth": {"config": {"seed": spec.seed, "effect": spec.effect}}}, **INFO_LOGS},
+        ),
+        (
+            f"GDELT months {first_month[:7]}..{last_month[:7]} (one backfill run)",
+            dg.AssetSelection.assets("gdelt_files", "gdelt_events", "gdelt_rejects"),
+            {PARTITION_RANGE_START: first_month, PARTITION_RANGE_END: last_month},
+            # Every country: the trade design counts unrest abroad.
+            {
+                "ops": {"gdelt_ingest": {"config": {"expected_files_per_day": spec.files_per_day, "countries": []}}},
+                **INFO_LOGS,
+            },
+        ),
+        (
+            "regions, unrest, contracts, panels and estimates",
+            dg.AssetSelection.all()
+            - dg.AssetSelection.assets("demo_truth", "gdelt_files", "gdelt_events", "gdelt_rejects"),
+            {},
+            {"ops": {"unrest": {"config": {"presets": ["aitocracy", "trade"]}}}, **INFO_LOGS},
+        ),
     ]
     for label, selection, tags, run_config in steps:
         started = time.monotonic()
-        result = dg.materialize(assets, selection=selection, instance=instance, resources=resources, tags=tags, run_config=run_config,
-                                raise_on_error=False)
+        result = dg.materialize(
+            assets,
+            selection=selection,
+            instance=instance,
+            resources=resources,
+            tags=tags,
+            run_config=run_config,
+            raise_on_error=False,
+        )
         if not result.success:
             raise SystemExit(f"demo step failed: {label} (run {result.run_id}); see the run in the Dagster UI")
         evaluations = result.get_asset_check_evaluations()

@@ -69,21 +69,37 @@ class DemoSpec:
 
     def gdelt_span(self) -> tuple[int, int]:
         """First and last year of the GDELT mirror: both worlds' years."""
-        return (min(self.start_year, self.country_start_year),
-                max(self.start_year + self.years, self.country_start_year + self.country_years) - 1)
+        return (
+            min(self.start_year, self.country_start_year),
+            max(self.start_year + self.years, self.country_start_year + self.country_years) - 1,
+        )
 
 
 def truth_rows(spec: DemoSpec, rel_periods=range(-2, 4), trade_rel_periods=(-2, 0, 1, 2)) -> list[dict]:
     rows = []
     for outcome, effect in ((spec.outcome, spec.effect), (spec.placebo_outcome, 0.0)):
         for k in rel_periods:
-            rows.append({"design": "prefecture", "split": "all", "outcome": outcome, "rel_period": k,
-                         "planted_effect": effect if k == 1 else 0.0})
+            rows.append(
+                {
+                    "design": "prefecture",
+                    "split": "all",
+                    "outcome": outcome,
+                    "rel_period": k,
+                    "planted_effect": effect if k == 1 else 0.0,
+                }
+            )
     for split, effect in (("autocracy_or_weak_democracy", spec.trade_effect), ("mature_democracy", 0.0)):
         for outcome, jump in (("imports_from_exporter", effect), ("imports_from_comparison", 0.0)):
             for k in trade_rel_periods:
-                rows.append({"design": "trade", "split": split, "outcome": outcome, "rel_period": k,
-                             "planted_effect": jump if k == 0 else 0.0})
+                rows.append(
+                    {
+                        "design": "trade",
+                        "split": split,
+                        "outcome": outcome,
+                        "rel_period": k,
+                        "planted_effect": jump if k == 0 else 0.0,
+                    }
+                )
     return rows
 
 
@@ -129,7 +145,9 @@ class _World:
 
     def province_point(self, province_id: str) -> tuple[float, float]:
         members = [p for p in self.prefs if p["province_id"] == province_id]
-        return round(sum(p["lat"] for p in members) / len(members), 4), round(sum(p["lon"] for p in members) / len(members), 4)
+        return round(sum(p["lat"] for p in members) / len(members), 4), round(
+            sum(p["lon"] for p in members) / len(members), 4
+        )
 
     # -- events -------------------------------------------------------------------------------
     def stamp_in(self, quarter: date) -> str:
@@ -148,23 +166,37 @@ class _World:
         mentions = int(self.rng.integers(1, 20))
         actor_code = ("CHN" if geo["country"] == "CH" else "") + (actor_type or "")
         values = {
-            "GLOBALEVENTID": self.next_event_id, "SQLDATE": stamp[:8], "MonthYear": stamp[:6], "Year": stamp[:4],
+            "GLOBALEVENTID": self.next_event_id,
+            "SQLDATE": stamp[:8],
+            "MonthYear": stamp[:6],
+            "Year": stamp[:4],
             "FractionDate": f"{day.year + (day.month * 30 + day.day) / 365:.4f}",
-            "Actor1Code": actor_code, "Actor1Name": "CHINA" if actor_code else "",
+            "Actor1Code": actor_code,
+            "Actor1Name": "CHINA" if actor_code else "",
             "Actor1CountryCode": "CHN" if actor_code.startswith("CHN") else "",
             "Actor1Type1Code": actor_type or "",
-            "IsRootEvent": int(self.rng.integers(2)), "EventCode": code, "EventBaseCode": code[:3],
-            "EventRootCode": root, "QuadClass": quad,
+            "IsRootEvent": int(self.rng.integers(2)),
+            "EventCode": code,
+            "EventBaseCode": code[:3],
+            "EventRootCode": root,
+            "QuadClass": quad,
             "GoldsteinScale": {"14": -6.5, "10": -5.0, "13": -4.4}.get(root, 1.0),
-            "NumMentions": mentions, "NumSources": max(1, mentions // 4), "NumArticles": max(1, mentions // 2),
+            "NumMentions": mentions,
+            "NumSources": max(1, mentions // 4),
+            "NumArticles": max(1, mentions // 2),
             "AvgTone": f"{self.rng.uniform(-8, 2):.6f}",
-            "DATEADDED": stamp, "SOURCEURL": f"https://demo.invalid/news/{self.next_event_id}",
+            "DATEADDED": stamp,
+            "SOURCEURL": f"https://demo.invalid/news/{self.next_event_id}",
         }
         for prefix in ("Actor1Geo", "ActionGeo"):
             values |= {
-                f"{prefix}_Type": geo["type"], f"{prefix}_FullName": geo["name"],
-                f"{prefix}_CountryCode": geo["country"], f"{prefix}_ADM1Code": geo["adm1"],
-                f"{prefix}_Lat": geo["lat"], f"{prefix}_Long": geo["lon"], f"{prefix}_FeatureID": geo["feature"],
+                f"{prefix}_Type": geo["type"],
+                f"{prefix}_FullName": geo["name"],
+                f"{prefix}_CountryCode": geo["country"],
+                f"{prefix}_ADM1Code": geo["adm1"],
+                f"{prefix}_Lat": geo["lat"],
+                f"{prefix}_Long": geo["lon"],
+                f"{prefix}_FeatureID": geo["feature"],
             }
         line = "\t".join(str(values.get(c.name, "")) for c in events_v2_columns())
         self.rows.append((stamp, line))
@@ -173,14 +205,28 @@ class _World:
     def city_geo(self, pref: dict) -> dict:
         fips_code, fips_name = self.fips[pref["province_id"]]
         lat, lon = self.city_point(pref)
-        return {"type": 4, "name": f"{pref['name_zh']}, {fips_name}, China", "country": "CH", "adm1": fips_code,
-                "lat": lat, "lon": lon, "feature": int(self.rng.integers(-2_000_000, 2_000_000))}
+        return {
+            "type": 4,
+            "name": f"{pref['name_zh']}, {fips_name}, China",
+            "country": "CH",
+            "adm1": fips_code,
+            "lat": lat,
+            "lon": lon,
+            "feature": int(self.rng.integers(-2_000_000, 2_000_000)),
+        }
 
     def province_geo(self, province_id: str) -> dict:
         fips_code, fips_name = self.fips[province_id]
         lat, lon = self.province_point(province_id)
-        return {"type": 5, "name": f"{fips_name}, China", "country": "CH", "adm1": fips_code,
-                "lat": lat, "lon": lon, "feature": fips_code}
+        return {
+            "type": 5,
+            "name": f"{fips_name}, China",
+            "country": "CH",
+            "adm1": fips_code,
+            "lat": lat,
+            "lon": lon,
+            "feature": fips_code,
+        }
 
 
 UNREST_CODES = (("141", "1411", "143", "145", "140"), ("100", "101", "104"), ("130", "138", "131"))
@@ -202,24 +248,38 @@ def _plant_events(world: _World) -> np.ndarray:
             for _ in range(counts[pi, qi]):
                 family = UNREST_CODES[int(rng.choice(3, p=[0.6, 0.2, 0.2]))]
                 actor = CIVIL_TYPES[int(rng.integers(len(CIVIL_TYPES)))]
-                world.event(world.stamp_in(quarter), family[int(rng.integers(len(family)))], actor, world.city_geo(pref))
-        planted_lines = [line for _, line in world.rows[-int(counts[:, qi].sum()):]] if counts[:, qi].sum() else []
+                world.event(
+                    world.stamp_in(quarter), family[int(rng.integers(len(family)))], actor, world.city_geo(pref)
+                )
+        planted_lines = [line for _, line in world.rows[-int(counts[:, qi].sum()) :]] if counts[:, qi].sum() else []
         for _ in range(30):  # protests by the state itself: excluded by the non-government rule
             pref = prefs[int(rng.integers(len(prefs)))]
-            world.event(world.stamp_in(quarter), "141", ("GOV", "COP", "MIL")[int(rng.integers(3))], world.city_geo(pref))
+            world.event(
+                world.stamp_in(quarter), "141", ("GOV", "COP", "MIL")[int(rng.integers(3))], world.city_geo(pref)
+            )
         for _ in range(100):  # other CAMEO roots: excluded by the root-code rule
             pref = prefs[int(rng.integers(len(prefs)))]
-            world.event(world.stamp_in(quarter), OTHER_CODES[int(rng.integers(len(OTHER_CODES)))], "CVL", world.city_geo(pref))
+            world.event(
+                world.stamp_in(quarter), OTHER_CODES[int(rng.integers(len(OTHER_CODES)))], "CVL", world.city_geo(pref)
+            )
         for _ in range(20):  # geocoded to a province only: counted at province level, never in a prefecture
             province = world.spec.provinces[int(rng.integers(len(world.spec.provinces)))]
             world.event(world.stamp_in(quarter), "141", "CVL", world.province_geo(province))
         for _ in range(10):  # geocoded to the country only: excluded by the precision rule
-            world.event(world.stamp_in(quarter), "140", "CVL",
-                        {"type": 1, "name": "China", "country": "CH", "adm1": "CH", "lat": 35, "lon": 105, "feature": "CH"})
+            world.event(
+                world.stamp_in(quarter),
+                "140",
+                "CVL",
+                {"type": 1, "name": "China", "country": "CH", "adm1": "CH", "lat": 35, "lon": 105, "feature": "CH"},
+            )
         for _ in range(40):  # other countries: out of the ingest scope
             country, adm1, name, lat, lon = FOREIGN_PLACES[int(rng.integers(len(FOREIGN_PLACES)))]
-            world.event(world.stamp_in(quarter), "141", "CVL",
-                        {"type": 4, "name": name, "country": country, "adm1": adm1, "lat": lat, "lon": lon, "feature": -1})
+            world.event(
+                world.stamp_in(quarter),
+                "141",
+                "CVL",
+                {"type": 4, "name": name, "country": country, "adm1": adm1, "lat": lat, "lon": lon, "feature": -1},
+            )
         for line in planted_lines[:3]:  # the same event published again in a later file: deduplicated
             world.rows.append((world.stamp_in(quarter), line))
         stamp = world.stamp_in(quarter)  # one truncated line per quarter: rejected with its file and line
@@ -263,7 +323,12 @@ OTHER_TITLES = ("道路维修工程", "办公用品采购", "绿化养护服务"
 PS_BUYERS = ("公安局", "公安局交通警察支队", "公安局经济开发区分局")
 PLACEBO_BUYERS = ("人民医院", "第一中学", "中心医院", "职业技术学院")
 OTHER_BUYERS = ("财政局", "教育局", "住房和城乡建设局", "交通运输局")
-AI_SUPPLIERS = ("海康威视数字技术股份有限公司", "浙江大华技术股份有限公司", "北京旷视科技有限公司", "深圳市商汤科技有限公司")
+AI_SUPPLIERS = (
+    "海康威视数字技术股份有限公司",
+    "浙江大华技术股份有限公司",
+    "北京旷视科技有限公司",
+    "深圳市商汤科技有限公司",
+)
 OTHER_SUPPLIERS = ("广州市建筑工程有限公司", "湖南省办公设备有限公司", "武汉市绿化工程有限公司", "杭州物业服务有限公司")
 
 
@@ -282,16 +347,18 @@ def _contracts(world: _World, z: np.ndarray) -> list[dict]:
             for n, titles, buyers, suppliers in batches:
                 for _ in range(n):
                     stamp = world.stamp_in(quarter)
-                    rows.append({
-                        "contract_id": f"DEMO-{pref['prefecture_id']}-{len(rows) + 1:06d}",
-                        "award_date": f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}",
-                        "buyer_name": pref["name_zh"] + buyers[int(rng.integers(len(buyers)))],
-                        "buyer_region_id": pref["prefecture_id"],
-                        "supplier_name": suppliers[int(rng.integers(len(suppliers)))],
-                        "amount": f"{rng.lognormal(12.5, 1.0):.2f}",
-                        "currency": "CNY",
-                        "title": pref["name_zh"] + titles[int(rng.integers(len(titles)))],
-                    })
+                    rows.append(
+                        {
+                            "contract_id": f"DEMO-{pref['prefecture_id']}-{len(rows) + 1:06d}",
+                            "award_date": f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}",
+                            "buyer_name": pref["name_zh"] + buyers[int(rng.integers(len(buyers)))],
+                            "buyer_region_id": pref["prefecture_id"],
+                            "supplier_name": suppliers[int(rng.integers(len(suppliers)))],
+                            "amount": f"{rng.lognormal(12.5, 1.0):.2f}",
+                            "currency": "CNY",
+                            "title": pref["name_zh"] + titles[int(rng.integers(len(titles)))],
+                        }
+                    )
     # Records a real export carries that cannot be used; the pipeline must quarantine them with a reason.
     broken = [dict(rows[i]) for i in (5, 50, 500, 1500)]
     broken[0]["award_date"] = "2019-13-45"
@@ -308,8 +375,15 @@ COMPARISON_EXPORTERS = ("USA", "FRA", "ISR", "JPN", "DEU", "GBR")
 NOT_IMPORTERS = {"CHN", "IND", "HKG", "MAC", "TWN", *COMPARISON_EXPORTERS}  # exporters, and the China world's places
 TRADE_ROOT_CODES = ("090", "100", "112", "120", "130", "141", "145", "150", "163", "172", "180", "190", "200")
 TECHNOLOGIES = ("safe city", "facial recognition", "video analytics", "smart policing platform", "biometric ID")
-EXPORTER_FIRMS = {"CHN": ("Huawei", "Hikvision", "ZTE", "Dahua", "CloudWalk"), "USA": ("Palantir", "Motorola"),
-                  "FRA": ("Idemia",), "ISR": ("Cellebrite",), "JPN": ("NEC",), "DEU": ("Siemens",), "GBR": ("BAE",)}
+EXPORTER_FIRMS = {
+    "CHN": ("Huawei", "Hikvision", "ZTE", "Dahua", "CloudWalk"),
+    "USA": ("Palantir", "Motorola"),
+    "FRA": ("Idemia",),
+    "ISR": ("Cellebrite",),
+    "JPN": ("NEC",),
+    "DEU": ("Siemens",),
+    "GBR": ("BAE",),
+}
 
 
 def _importers(rng: np.random.Generator, count: int) -> list[tuple[str, str, str]]:
@@ -317,8 +391,11 @@ def _importers(rng: np.random.Generator, count: int) -> list[tuple[str, str, str
     fips_count: dict[str, int] = {}
     for c in countries():
         fips_count[c.fips] = fips_count.get(c.fips, 0) + 1
-    eligible = sorted((c.iso3, c.fips, c.name) for c in countries()
-                      if c.fips and fips_count[c.fips] == 1 and c.iso3 not in NOT_IMPORTERS)
+    eligible = sorted(
+        (c.iso3, c.fips, c.name)
+        for c in countries()
+        if c.fips and fips_count[c.fips] == 1 and c.iso3 not in NOT_IMPORTERS
+    )
     picked = rng.choice(len(eligible), size=count, replace=False)
     return [eligible[i] for i in sorted(picked)]
 
@@ -331,7 +408,9 @@ def _country_world(world: _World, directory: Path) -> dict:
     Poisson(base(c)) in mature democracies; deals from the comparison exporters do not depend on unrest.
     """
     spec = world.spec
-    rng = np.random.default_rng([spec.seed, COUNTRY_STREAM])  # its own stream: the China world's draws stay as they were
+    rng = np.random.default_rng(
+        [spec.seed, COUNTRY_STREAM]
+    )  # its own stream: the China world's draws stay as they were
     low, mature = spec.low_polity_importers, spec.mature_democracy_importers
     importers = _importers(rng, low + mature)
     responds = np.zeros(len(importers), dtype=bool)
@@ -345,7 +424,12 @@ def _country_world(world: _World, directory: Path) -> dict:
         for yi, year in enumerate(years):
             for _ in range(counts[ci, yi]):
                 code = TRADE_ROOT_CODES[int(rng.integers(len(TRADE_ROOT_CODES)))]
-                world.event(_stamp_in_year(rng, year, spec.files_per_day), code, CIVIL_TYPES[int(rng.integers(len(CIVIL_TYPES)))], geo)
+                world.event(
+                    _stamp_in_year(rng, year, spec.files_per_day),
+                    code,
+                    CIVIL_TYPES[int(rng.integers(len(CIVIL_TYPES)))],
+                    geo,
+                )
     deals = []
     for ci, (iso3, _, _) in enumerate(importers):
         for yi, year in enumerate(years):
@@ -354,34 +438,56 @@ def _country_world(world: _World, directory: Path) -> dict:
             for exporter, n in by_exporter:
                 for _ in range(n):
                     firms = EXPORTER_FIRMS[exporter]
-                    deals.append({"deal_id": f"DEAL-{len(deals) + 1:05d}", "exporter": exporter, "importer": iso3,
-                                  "year": year, "technology": TECHNOLOGIES[int(rng.integers(len(TECHNOLOGIES)))],
-                                  "smart_city": "true" if rng.random() < 0.4 else "false",
-                                  "firm": firms[int(rng.integers(len(firms)))]})
+                    deals.append(
+                        {
+                            "deal_id": f"DEAL-{len(deals) + 1:05d}",
+                            "exporter": exporter,
+                            "importer": iso3,
+                            "year": year,
+                            "technology": TECHNOLOGIES[int(rng.integers(len(TECHNOLOGIES)))],
+                            "smart_city": "true" if rng.random() < 0.4 else "false",
+                            "firm": firms[int(rng.integers(len(firms)))],
+                        }
+                    )
     # Records a real compilation carries that cannot be used; the pipeline must quarantine them with a reason.
     deals += [{**deals[3], "year": 2019}, {**deals[10], "deal_id": "DEAL-BROKEN-1", "importer": "ZZZ"}]
-    polity = {iso3: int(rng.integers(-10, 6)) if responds[ci] else int(rng.integers(6, 11))
-              for ci, (iso3, _, _) in enumerate(importers)}
-    covariates = [{"region_id": iso3, "year": year, "covariate": "polity", "value": polity[iso3]}
-                  for iso3, _, _ in importers for year in years]
+    polity = {
+        iso3: int(rng.integers(-10, 6)) if responds[ci] else int(rng.integers(6, 11))
+        for ci, (iso3, _, _) in enumerate(importers)
+    }
+    covariates = [
+        {"region_id": iso3, "year": year, "covariate": "polity", "value": polity[iso3]}
+        for iso3, _, _ in importers
+        for year in years
+    ]
     covariates.append({"region_id": "XK1", "year": years[0], "covariate": "polity", "value": 3})
     # Surveillance cameras and people per prefecture of the China world: the data-rich / data-scarce split,
     # and outcomes per capita.
-    covariates += [{"region_id": p["prefecture_id"], "year": "", "covariate": "cameras",
-                    "value": int(rng.lognormal(8.0, 0.8))} for p in world.prefs]
-    covariates += [{"region_id": p["prefecture_id"], "year": "", "covariate": "population",
-                    "value": int(rng.uniform(1e6, 1.2e7))} for p in world.prefs]
+    covariates += [
+        {"region_id": p["prefecture_id"], "year": "", "covariate": "cameras", "value": int(rng.lognormal(8.0, 0.8))}
+        for p in world.prefs
+    ]
+    covariates += [
+        {"region_id": p["prefecture_id"], "year": "", "covariate": "population", "value": int(rng.uniform(1e6, 1.2e7))}
+        for p in world.prefs
+    ]
     _write_csv(directory / "trade_deals.csv", TRADE_DEAL_COLUMNS, deals)
     _write_csv(directory / "covariates.csv", COVARIATE_COLUMNS, covariates)
-    return {"importers": len(importers), "low_polity_importers": low, "country_years": len(years),
-            "planted_country_unrest_events": int(counts.sum()), "trade_deal_records": len(deals),
-            "covariate_records": len(covariates)}
+    return {
+        "importers": len(importers),
+        "low_polity_importers": low,
+        "country_years": len(years),
+        "planted_country_unrest_events": int(counts.sum()),
+        "trade_deal_records": len(deals),
+        "covariate_records": len(covariates),
+    }
 
 
 def _stamp_in_year(rng: np.random.Generator, year: int, files_per_day: int) -> str:
     days = (date(year + 1, 1, 1) - date(year, 1, 1)).days
-    moment = datetime(year, 1, 1) + timedelta(days=int(rng.integers(days)),
-                                              hours=24 // files_per_day * int(rng.integers(files_per_day)))
+    moment = datetime(year, 1, 1) + timedelta(
+        days=int(rng.integers(days)), hours=24 // files_per_day * int(rng.integers(files_per_day))
+    )
     return moment.strftime("%Y%m%d%H%M%S")
 
 

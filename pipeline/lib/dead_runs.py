@@ -42,7 +42,8 @@ def process_ended(pid: int, running_at: float) -> bool:
     try:
         process = psutil.Process(pid)
         return process.status() == psutil.STATUS_ZOMBIE or (
-            process.create_time() > running_at + START_TIME_SLACK_SECONDS)
+            process.create_time() > running_at + START_TIME_SLACK_SECONDS
+        )
     except psutil.NoSuchProcess:
         return True
     except psutil.AccessDenied:  # another user's process: it exists
@@ -83,8 +84,9 @@ def liveness(instance: dg.DagsterInstance, run: dg.DagsterRun) -> Liveness:
     for step_key, event in running_steps.items():
         step_pid = event.dagster_event.pid
         if step_pid not in (None, pid) and not process_ended(step_pid, event.timestamp):
-            return Liveness(False, f"its process {pid} is gone, but its step {step_key} still runs in process "
-                                   f"{step_pid}")
+            return Liveness(
+                False, f"its process {pid} is gone, but its step {step_key} still runs in process {step_pid}"
+            )
     return Liveness(True, f"its process {pid} is gone")
 
 
@@ -113,9 +115,14 @@ def recover_dead_runs(instance: dg.DagsterInstance, found_by: str, run_ids: Iter
             found = liveness(instance, run)
             if not found.gone:
                 continue
-            instance.report_run_failed(run, f"Marked failed by {found_by}: {found.found}, so the run was killed or "
-                                            "crashed without reporting its end. Its pool slots are freed.")
+            instance.report_run_failed(
+                run,
+                f"Marked failed by {found_by}: {found.found}, so the run was killed or "
+                "crashed without reporting its end. Its pool slots are freed.",
+            )
             storage.free_concurrency_slots_for_run(run.run_id)
-            recovered.append(f"run {run.run_id} was still marked started but {found.found}: "
-                             "reported it failed and freed its pool slots")
+            recovered.append(
+                f"run {run.run_id} was still marked started but {found.found}: "
+                "reported it failed and freed its pool slots"
+            )
     return recovered

@@ -25,8 +25,9 @@ def table_digest(con: duckdb.DuckDBPyConnection, table: str) -> str:
     return sql.run(con, "exports/table_digest", {"table": table}).fetchone()[0]
 
 
-def export_with_manifest(con: duckdb.DuckDBPyConnection, table: str, directory: Path, inputs: list[str],
-                         config: dict) -> dict:
+def export_with_manifest(
+    con: duckdb.DuckDBPyConnection, table: str, directory: Path, inputs: list[str], config: dict
+) -> dict:
     """Write <directory>/<table>.parquet and <table>.manifest.json; return the manifest."""
     directory.mkdir(parents=True, exist_ok=True)
     parquet = directory / f"{table}.parquet"

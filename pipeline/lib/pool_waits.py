@@ -20,8 +20,9 @@ REPORT_INTERVAL_SECONDS = 5.0
 
 
 @contextmanager
-def reporting_pool_waits(instance: dg.DagsterInstance, run_id: str, log: logging.Logger,
-                         interval: float = REPORT_INTERVAL_SECONDS):
+def reporting_pool_waits(
+    instance: dg.DagsterInstance, run_id: str, log: logging.Logger, interval: float = REPORT_INTERVAL_SECONDS
+):
     """Calls report_pool_waits every `interval` seconds from a thread while the context lasts; the run meanwhile
     waits for its slots in Dagster's own loop, which claims a freed slot within 15 s."""
     if not instance.event_log_storage.supports_global_concurrency_limits:  # an in-memory instance has no pools
@@ -53,8 +54,11 @@ def report_pool_waits(instance: dg.DagsterInstance, run_id: str, log: logging.Lo
     for pool, info in storage.get_concurrency_infos(sorted(storage.get_concurrency_keys())).items():
         # Slots this run's own steps hold are Dagster's ordinary queue: nothing to report.
         holders = [slot for slot in info.claimed_slots if slot.run_id != run_id]
-        waits += [(pool, step, holders) for step in info.pending_steps
-                  if holders and step.run_id == run_id and step.assigned_timestamp is None]
+        waits += [
+            (pool, step, holders)
+            for step in info.pending_steps
+            if holders and step.run_id == run_id and step.assigned_timestamp is None
+        ]
     if not waits:
         return
     holder_runs = {slot.run_id for _, _, holders in waits for slot in holders}

@@ -29,7 +29,8 @@ def refuse_emptying(what: str, before: int, after: int, allow_empty: bool) -> No
         raise EmptyReplacementError(
             f"{what} holds {before:,} rows and would now hold none; nothing was replaced. Check the input (a file "
             f"with a header and no rows, a source that served nothing). If empty is right, rerun with "
-            f"allow_empty: true in the run config.")
+            f"allow_empty: true in the run config."
+        )
 
 
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -66,8 +67,10 @@ def table_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
 
 
 def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = $table",
-                       {"table": table}).fetchone()[0] > 0
+    return (
+        con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = $table", {"table": table}).fetchone()[0]
+        > 0
+    )
 
 
 def held_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -120,7 +123,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, *names: str) -> None:
 
 
 def replace_partition(con: duckdb.DuckDBPyConnection, table: str, column: str, key: str, frame) -> None:
-    """Delete the rows of `table` whose `column` equals `key`, then insert `frame` (a polars frame or None) with that key.
+    """Delete the rows of `table` whose `column` equals `key`, then insert `frame` (a polars frame or None) with that
+    key.
 
     `table` and `column` are the pipeline's own identifiers; `key` is bound as a parameter.
     """
@@ -129,8 +133,12 @@ def replace_partition(con: duckdb.DuckDBPyConnection, table: str, column: str, k
         append_rows(con, table, frame, {column: key})
 
 
-def append_rows(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame | pa.Table,
-                constants: dict[str, object] | None = None) -> None:
+def append_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: pl.DataFrame | pa.Table,
+    constants: dict[str, object] | None = None,
+) -> None:
     """Insert rows (polars or Arrow) into `table`, matching columns by name; `constants` adds columns of one value.
 
     `table` and the constant column names are the pipeline's own identifiers; the values are bound.
@@ -144,8 +152,10 @@ def append_rows(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame |
     extra = "".join(f', $c{i} AS "{name}"' for i, name in enumerate(constants))
     con.register("incoming_rows", rows)
     try:
-        con.execute(f'INSERT INTO "{table}" BY NAME SELECT *{extra} FROM incoming_rows',
-                    {f"c{i}": value for i, value in enumerate(constants.values())})
+        con.execute(
+            f'INSERT INTO "{table}" BY NAME SELECT *{extra} FROM incoming_rows',
+            {f"c{i}": value for i, value in enumerate(constants.values())},
+        )
     finally:
         con.unregister("incoming_rows")
 

@@ -15,8 +15,18 @@ import pyfixest as pf
 
 SPEC_NAME = "aitocracy_distributed_lag"
 COEFFICIENT_COLUMNS = [
-    "spec", "outcome", "term", "rel_period", "estimate", "std_error", "t_stat", "p_value",
-    "ci_low", "ci_high", "n_obs", "n_clusters",
+    "spec",
+    "outcome",
+    "term",
+    "rel_period",
+    "estimate",
+    "std_error",
+    "t_stat",
+    "p_value",
+    "ci_low",
+    "ci_high",
+    "n_obs",
+    "n_clusters",
 ]
 
 
@@ -27,9 +37,7 @@ def _term(k: int) -> str:
 def with_event_time_terms(panel: pl.DataFrame, rel_periods: range) -> pl.DataFrame:
     """Add one column per k: unrest_z shifted so that row t holds unrest_z at t - k (null past the panel's edges)."""
     ordered = panel.sort("region_id", "period_start")
-    return ordered.with_columns(
-        pl.col("unrest_z").shift(k).over("region_id").alias(_term(k)) for k in rel_periods
-    )
+    return ordered.with_columns(pl.col("unrest_z").shift(k).over("region_id").alias(_term(k)) for k in rel_periods)
 
 
 def fit_event_study(panel: pl.DataFrame, outcome: str, rel_periods: range = range(-2, 4)) -> pl.DataFrame:
@@ -47,8 +55,17 @@ def fit_event_study(panel: pl.DataFrame, outcome: str, rel_periods: range = rang
     tidy = pl.from_pandas(fit.tidy().reset_index()).filter(pl.col("Coefficient").is_in(terms))
     rel_of = {_term(k): k for k in rel_periods}
     return (
-        tidy.rename({"Coefficient": "term", "Estimate": "estimate", "Std. Error": "std_error", "t value": "t_stat",
-                     "Pr(>|t|)": "p_value", "2.5%": "ci_low", "97.5%": "ci_high"})
+        tidy.rename(
+            {
+                "Coefficient": "term",
+                "Estimate": "estimate",
+                "Std. Error": "std_error",
+                "t value": "t_stat",
+                "Pr(>|t|)": "p_value",
+                "2.5%": "ci_low",
+                "97.5%": "ci_high",
+            }
+        )
         .with_columns(
             spec=pl.lit(SPEC_NAME),
             outcome=pl.lit(outcome),

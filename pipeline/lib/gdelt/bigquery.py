@@ -23,7 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
@@ -82,7 +82,8 @@ def extractions_for_month(month: date, tables: Tables = Tables()) -> list[Extrac
     if month < V1_DAILY_START:
         raise BigQuerySourceError(
             f"{month:%Y-%m}: before April 2013 GDELT 1.0 dates its rows by event date in monthly and yearly files; "
-            "the BigQuery source reads months from 2013-04 on. Use the file source (source: files) for earlier months.")
+            "the BigQuery source reads months from 2013-04 on. Use the file source (source: files) for earlier months."
+        )
     parts = []
     if month < GDELT_V2_START:
         parts.append(Extraction("v1", tables.v1, False, month, min(last, GDELT_V2_START - timedelta(days=1))))
@@ -97,10 +98,12 @@ def _inline_scope_macro(tree: exp.Expression) -> exp.Expression:
     parameters = [p.name for p in macro.this.expressions]
     for call in list(tree.find_all(exp.Anonymous)):
         if call.name.lower() == "in_gdelt_scope":
-            arguments = dict(zip(parameters, call.expressions))
+            arguments = dict(zip(parameters, call.expressions, strict=True))
             body = macro.expression.copy().transform(
-                lambda node: arguments[node.name].copy()
-                if isinstance(node, exp.Column) and node.name in arguments else node)
+                lambda node, arguments=arguments: (
+                    arguments[node.name].copy() if isinstance(node, exp.Column) and node.name in arguments else node
+                )
+            )
             call.replace(exp.paren(body))
     return tree
 
@@ -113,8 +116,9 @@ def extraction_sql(extraction: Extraction, columns: tuple[str, ...]) -> str:
     for name in columns:
         if extraction.system == "v1" and name == "DATEADDED":
             # As the file path does: 1.0's YYYYMMDD widened to YYYYMMDDHHMMSS (midnight).
-            projections.append(exp.alias_(exp.Mul(this=exp.column(name), expression=exp.Literal.number(1_000_000)),
-                                          name))
+            projections.append(
+                exp.alias_(exp.Mul(this=exp.column(name), expression=exp.Literal.number(1_000_000)), name)
+            )
         elif extraction.system == "v1" and name not in v1_columns:
             projections.append(exp.alias_(exp.Null(), name))
         else:
@@ -131,13 +135,17 @@ def extraction_sql(extraction: Extraction, columns: tuple[str, ...]) -> str:
         if table.name == "gdelt_source":
             table.replace(source)
     if extraction.partitioned:
-        tree = tree.where(sqlglot.condition(
-            f"{PARTITION_COLUMN} >= @partition_start AND {PARTITION_COLUMN} < @partition_end", dialect="bigquery"))
+        tree = tree.where(
+            sqlglot.condition(
+                f"{PARTITION_COLUMN} >= @partition_start AND {PARTITION_COLUMN} < @partition_end", dialect="bigquery"
+            )
+        )
     return tree.sql(dialect="bigquery", pretty=True)
 
 
-def query_parameters(extraction: Extraction, countries: tuple[str, ...], root_codes: tuple[str, ...],
-                     reporting_lag_days: int) -> list:
+def query_parameters(
+    extraction: Extraction, countries: tuple[str, ...], root_codes: tuple[str, ...], reporting_lag_days: int
+) -> list:
     from google.cloud import bigquery
 
     first_added, end_added = extraction.added_bounds()
@@ -149,11 +157,12 @@ def query_parameters(extraction: Extraction, countries: tuple[str, ...], root_co
     ]
     if extraction.partitioned:
         # A day's partition holds what GDELT loaded that day (UTC); late loads land in later partitions.
-        start = datetime.combine(extraction.first_day, datetime.min.time(), timezone.utc)
-        end = datetime.combine(extraction.last_day + timedelta(days=1 + reporting_lag_days), datetime.min.time(),
-                               timezone.utc)
-        params += [bigquery.ScalarQueryParameter("partition_start", "TIMESTAMP", start),
-                   bigquery.ScalarQueryParameter("partition_end", "TIMESTAMP", end)]
+        start = datetime.combine(extraction.first_day, datetime.min.time(), UTC)
+        end = datetime.combine(extraction.last_day + timedelta(days=1 + reporting_lag_days), datetime.min.time(), UTC)
+        params += [
+            bigquery.ScalarQueryParameter("partition_start", "TIMESTAMP", start),
+            bigquery.ScalarQueryParameter("partition_end", "TIMESTAMP", end),
+        ]
     return params
 
 
@@ -168,11 +177,13 @@ def make_client(project: str | None = None, api_endpoint: str | None = None, loc
     except DefaultCredentialsError:
         raise BigQuerySourceError(
             "no Google Cloud credentials found: set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, "
-            "or run `gcloud auth application-default login` (see README, 'GDELT on BigQuery')") from None
+            "or run `gcloud auth application-default login` (see README, 'GDELT on BigQuery')"
+        ) from None
     project = project or default_project
     if not project:
         raise BigQuerySourceError(
-            "no Google Cloud project to bill the queries to: set GOOGLE_CLOUD_PROJECT (or GDELT_BQ_PROJECT)")
+            "no Google Cloud project to bill the queries to: set GOOGLE_CLOUD_PROJECT (or GDELT_BQ_PROJECT)"
+        )
     options = {"api_endpoint": api_endpoint} if api_endpoint else None
     return bigquery.Client(project=project, credentials=credentials, client_options=options, location=location)
 
@@ -186,16 +197,24 @@ class QueryOutcome:
     seconds: float
 
 
-def run_guarded(client, query: str, params: list, maximum_bytes_billed: int, label: str,
-                log: Callable[[str], None] = print, use_storage_api: bool = False) -> QueryOutcome:
+def run_guarded(
+    client,
+    query: str,
+    params: list,
+    maximum_bytes_billed: int,
+    label: str,
+    log: Callable[[str], None] = print,
+    use_storage_api: bool = False,
+) -> QueryOutcome:
     """Dry-run `query`, refuse it above maximum_bytes_billed, else run it and return its rows as Arrow."""
     from google.api_core.exceptions import GoogleAPIError
     from google.cloud import bigquery
 
     started = time.monotonic()
     try:
-        dry = client.query(query, job_config=bigquery.QueryJobConfig(
-            dry_run=True, use_query_cache=False, query_parameters=params))
+        dry = client.query(
+            query, job_config=bigquery.QueryJobConfig(dry_run=True, use_query_cache=False, query_parameters=params)
+        )
     except GoogleAPIError as err:
         raise BigQuerySourceError(f"{label}: BigQuery refused the dry run: {_reason(err)}") from None
     estimate = int(dry.total_bytes_processed or 0)
@@ -205,16 +224,21 @@ def run_guarded(client, query: str, params: list, maximum_bytes_billed: int, lab
             f"{label}: the query would scan {_size(estimate)} ({estimate:,} bytes), above maximum_bytes_billed "
             f"{_size(maximum_bytes_billed)} ({maximum_bytes_billed:,} bytes); nothing was run. To allow it, raise "
             "maximum_bytes_billed on the gdelt_bigquery resource (environment variable GDELT_BQ_MAXIMUM_BYTES_BILLED), "
-            "or ask for fewer months.")
+            "or ask for fewer months."
+        )
     try:
-        job = client.query(query, job_config=bigquery.QueryJobConfig(
-            query_parameters=params, maximum_bytes_billed=maximum_bytes_billed))
+        job = client.query(
+            query,
+            job_config=bigquery.QueryJobConfig(query_parameters=params, maximum_bytes_billed=maximum_bytes_billed),
+        )
         rows = job.result().to_arrow(create_bqstorage_client=use_storage_api)
     except GoogleAPIError as err:
         raise BigQuerySourceError(f"{label}: the query failed in BigQuery: {_reason(err)}") from None
     seconds = time.monotonic() - started
-    log(f"{label}: {rows.num_rows:,} rows in {seconds:.1f} s, {_size(job.total_bytes_billed or 0)} billed "
-        f"(job {job.job_id})")
+    log(
+        f"{label}: {rows.num_rows:,} rows in {seconds:.1f} s, {_size(job.total_bytes_billed or 0)} billed "
+        f"(job {job.job_id})"
+    )
     return QueryOutcome(rows, estimate, job.total_bytes_billed, job.job_id, seconds)
 
 
@@ -227,7 +251,9 @@ def warehouse_rows(rows: pa.Table, source_file: str, label: str) -> pa.Table:
             try:
                 columns.append(rows[column.name].cast(target))
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as err:
-                raise BigQuerySourceError(f"{label}: column {column.name} does not convert to {target}: {err}") from None
+                raise BigQuerySourceError(
+                    f"{label}: column {column.name} does not convert to {target}: {err}"
+                ) from None
         else:
             columns.append(pa.nulls(rows.num_rows, target))
         names.append(column.name)
@@ -292,30 +318,49 @@ def plan_queries(months: list[date], tables: Tables = Tables()) -> list[tuple[Ex
     return queries
 
 
-def ingest_months_from_bigquery(con, client, months: list[date], scope: Scope, settings: BigQuerySettings,
-                                log: Callable[[str], None] = print, allow_empty: bool = False):
+def ingest_months_from_bigquery(
+    con,
+    client,
+    months: list[date],
+    scope: Scope,
+    settings: BigQuerySettings,
+    log: Callable[[str], None] = print,
+    allow_empty: bool = False,
+):
     """Replace each of `months` in gdelt_events with the rows BigQuery returns; a ledger row per query and month.
 
     Returns the months' summaries and each query's outcome (for asset metadata). The scope is applied in
     BigQuery, so rows out of scope are never read and the ledger counts them as 0.
     """
     columns = tuple(c.name for c in events_v2_columns()) if settings.all_columns else UNREST_COLUMNS
-    checked_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    checked_at = datetime.now(UTC).replace(tzinfo=None)
     parts: dict[date, list[tuple[Extraction, QueryOutcome, pa.Table]]] = {m: [] for m in months}
     outcomes = []
     for extraction, targets in plan_queries(months, settings.tables):
-        label = f"{extraction.name}" + (f" (months {targets[0]:%Y-%m} to {targets[-1]:%Y-%m})" if len(targets) > 1 else "")
-        outcome = run_guarded(client, extraction_sql(extraction, columns),
-                              query_parameters(extraction, scope.countries, scope.root_codes,
-                                               settings.reporting_lag_days),
-                              settings.maximum_bytes_billed, label, log, settings.use_storage_api)
+        label = f"{extraction.name}" + (
+            f" (months {targets[0]:%Y-%m} to {targets[-1]:%Y-%m})" if len(targets) > 1 else ""
+        )
+        outcome = run_guarded(
+            client,
+            extraction_sql(extraction, columns),
+            query_parameters(extraction, scope.countries, scope.root_codes, settings.reporting_lag_days),
+            settings.maximum_bytes_billed,
+            label,
+            log,
+            settings.use_storage_api,
+        )
         outcomes.append(outcome)
         added_month = pc.divide(outcome.rows["DATEADDED"], 10**8)  # YYYYMMDDHHMMSS -> YYYYMM
         placed = 0
         for month in targets:
             rows = outcome.rows.filter(pc.equal(added_month, month.year * 100 + month.month))
-            in_month = Extraction(extraction.system, extraction.table, extraction.partitioned,
-                                  max(extraction.first_day, month), min(extraction.last_day, month_end(month)))
+            in_month = Extraction(
+                extraction.system,
+                extraction.table,
+                extraction.partitioned,
+                max(extraction.first_day, month),
+                min(extraction.last_day, month_end(month)),
+            )
             parts[month].append((in_month, outcome, rows))
             placed += rows.num_rows
         if placed != outcome.rows.num_rows:  # the query's DATEADDED range is exactly its months' days
@@ -334,17 +379,33 @@ def _write_month(con, month: date, parts, scope: Scope, checked_at, allow_empty:
         writer = MonthWriter(con, key, Path(staging), allow_empty)
         for extraction, outcome, rows in parts:
             n = rows.num_rows
-            counts = writer.add_pieces([Piece(warehouse_rows(rows, extraction.name, extraction.name), None,
-                                              RowCounts(rows_read=n, rows_kept=n))])
-            writer.add_ledger(ledger_row(
-                counts, partition_month=key, file_name=extraction.name, url=f"bigquery://{extraction.table}",
-                layout=f"bigquery-{extraction.system}", expected_size=None, expected_md5=None, status="ok",
-                detail=f"BigQuery job {outcome.job_id}: {outcome.bytes_estimated:,} bytes estimated by the dry run, "
-                       f"{outcome.bytes_billed or 0:,} billed, {outcome.rows.num_rows:,} rows (all months of the job)",
-                attempts=1, zipped_bytes=0,
-                scope=f"{scope.describe()} (applied in BigQuery: rows out of scope are not read)",
-                checked_at=checked_at))
+            counts = writer.add_pieces(
+                [
+                    Piece(
+                        warehouse_rows(rows, extraction.name, extraction.name),
+                        None,
+                        RowCounts(rows_read=n, rows_kept=n),
+                    )
+                ]
+            )
+            writer.add_ledger(
+                ledger_row(
+                    counts,
+                    partition_month=key,
+                    file_name=extraction.name,
+                    url=f"bigquery://{extraction.table}",
+                    layout=f"bigquery-{extraction.system}",
+                    expected_size=None,
+                    expected_md5=None,
+                    status="ok",
+                    detail=f"BigQuery job {outcome.job_id}: {outcome.bytes_estimated:,} bytes estimated by the dry run, "  # noqa: E501
+                    f"{outcome.bytes_billed or 0:,} billed, {outcome.rows.num_rows:,} rows (all months of the job)",
+                    attempts=1,
+                    zipped_bytes=0,
+                    scope=f"{scope.describe()} (applied in BigQuery: rows out of scope are not read)",
+                    checked_at=checked_at,
+                )
+            )
             summary.add_file("ok", 0, counts)
         writer.write()
     return summary
-

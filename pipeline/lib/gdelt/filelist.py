@@ -173,7 +173,10 @@ def files_for_month(month: date, v2: FileList | None, v1: FileList | None) -> li
     """
     last = month_end(month)
     chosen = []
-    for listing, serves in ((v2, lambda f: f.first_day >= GDELT_V2_START), (v1, lambda f: f.first_day < GDELT_V2_START)):
+    for listing, serves in (
+        (v2, lambda f: f.first_day >= GDELT_V2_START),
+        (v1, lambda f: f.first_day < GDELT_V2_START),
+    ):
         for listed in listing.files if listing else ():
             if listed.layout and serves(listed) and listed.first_day <= last and listed.last_day >= month:
                 chosen.append(listed)

@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -97,8 +97,11 @@ def _piece(parsed: ParsedExport, listed: ListedFile, month: date, scope: Scope) 
         rows = rows.filter(in_month.fill_null(False))
         other = parsed.rows.height - rows.height
     kept = scope.apply(rows)
-    return Piece(_compact(kept), _compact(parsed.rejects), RowCounts(
-        parsed.rows_read, kept.height, rows.height - kept.height, other, parsed.rejects.height))
+    return Piece(
+        _compact(kept),
+        _compact(parsed.rejects),
+        RowCounts(parsed.rows_read, kept.height, rows.height - kept.height, other, parsed.rejects.height),
+    )
 
 
 def _compact(frame: pl.DataFrame) -> pa.Table:
@@ -163,7 +166,7 @@ def ingest_month(
     log(f"{key}: {len(files)} files to ingest")
     ensure_gdelt_tables(con)
     started = time.monotonic()
-    checked_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    checked_at = datetime.now(UTC).replace(tzinfo=None)
 
     def source(listed: ListedFile) -> Mirror:
         return mirror if listed.layout == "v2-61" or v1_mirror is None else v1_mirror
@@ -205,17 +208,26 @@ def ingest_month(
                 buffer.add_ledger(_ledger_row(key, listed, fetched, counts, scope, checked_at))
                 if index % 100 == 0 or index == len(files):
                     elapsed = max(time.monotonic() - started, 1e-9)
-                    log(f"{key}: {index}/{len(files)} files, {summary.bytes_zipped / 1e6:,.1f} MB zipped "
+                    log(
+                        f"{key}: {index}/{len(files)} files, {summary.bytes_zipped / 1e6:,.1f} MB zipped "
                         f"({summary.bytes_zipped / 1e6 / elapsed:,.1f} MB/s), {summary.rows_read:,} rows read "
-                        f"({summary.rows_read / elapsed:,.0f} rows/s)")
+                        f"({summary.rows_read / elapsed:,.0f} rows/s)"
+                    )
         buffer.write()
     return summary
 
 
 def ingest_months_from_files(
-    con: duckdb.DuckDBPyConnection, mirror: Mirror, v1_mirror: Mirror, months: list[date], chosen: WarehouseScope,
-    log: Callable[[str], None] = print, warn: Callable[[str], None] = print, workers: int = 2,
-    refetch_file_list: bool = False, allow_empty: bool = False,
+    con: duckdb.DuckDBPyConnection,
+    mirror: Mirror,
+    v1_mirror: Mirror,
+    months: list[date],
+    chosen: WarehouseScope,
+    log: Callable[[str], None] = print,
+    warn: Callable[[str], None] = print,
+    workers: int = 2,
+    refetch_file_list: bool = False,
+    allow_empty: bool = False,
 ) -> tuple[list[MonthSummary], list[str], date]:
     """Ingest `months` from GDELT's files: (their summaries, malformed file-list lines, the newest day listed).
 
@@ -237,8 +249,9 @@ def ingest_months_from_files(
     return summaries, problems, last_listed_day(v2_list, v1_list)
 
 
-def unchanged_month(con: duckdb.DuckDBPyConnection, files: list[ListedFile], month: date,
-                    scope: Scope) -> MonthSummary | None:
+def unchanged_month(
+    con: duckdb.DuckDBPyConnection, files: list[ListedFile], month: date, scope: Scope
+) -> MonthSummary | None:
     """The month's summary from the ledger when nothing changed since it was ingested, else None.
 
     Unchanged means: the file list names exactly the files (and md5s) the ledger holds for the month, every
@@ -248,8 +261,11 @@ def unchanged_month(con: duckdb.DuckDBPyConnection, files: list[ListedFile], mon
     if not warehouse.has_table(con, "gdelt_files"):
         return None
     ledger = sql.run(con, "gdelt/ledger_month_files", {"partition_month": key}).pl().to_dicts()
-    if not files or {(r["file_name"], r["expected_md5"]) for r in ledger} != {(f.name, f.md5) for f in files} \
-            or len(ledger) != len(files):
+    if (
+        not files
+        or {(r["file_name"], r["expected_md5"]) for r in ledger} != {(f.name, f.md5) for f in files}
+        or len(ledger) != len(files)
+    ):
         return None
     if any(r["status"] != "ok" or r["scope"] != scope.describe() for r in ledger):
         return None
@@ -313,23 +329,40 @@ class MonthWriter:
         """Replace the month in all three tables in one transaction."""
         self.stage()
         held = sql.run(self.con, "gdelt/month_rows_kept", {"partition_month": self.key}).fetchone()[0]
-        warehouse.refuse_emptying(f"GDELT month {self.key[:7]} (gdelt_events)", held,
-                                  sum(RowCounts.of(row).rows_kept for row in self.ledger), self.allow_empty)
+        warehouse.refuse_emptying(
+            f"GDELT month {self.key[:7]} (gdelt_events)",
+            held,
+            sum(RowCounts.of(row).rows_kept for row in self.ledger),
+            self.allow_empty,
+        )
         with warehouse.transaction(self.con):
             for table in GDELT_TABLES:
                 warehouse.replace_partition(self.con, table, "partition_month", self.key, None)
             for table in ("gdelt_events", "gdelt_rejects"):
                 if (self.staging / table).is_dir():
-                    sql.run(self.con, f"gdelt/insert_staged_{table}",
-                            {"staged": str(self.staging / table / "*.parquet"), "partition_month": self.key})
+                    sql.run(
+                        self.con,
+                        f"gdelt/insert_staged_{table}",
+                        {"staged": str(self.staging / table / "*.parquet"), "partition_month": self.key},
+                    )
             warehouse.append_rows(self.con, "gdelt_files", ledger_table(self.ledger))
 
 
 def _ledger_row(key, listed: ListedFile, fetched: Fetched, counts: RowCounts, scope: Scope, checked_at) -> dict:
     return ledger_row(
-        counts, partition_month=key, file_name=listed.name, url=listed.url, layout=listed.layout,
-        expected_size=listed.size, expected_md5=listed.md5, status=fetched.status, detail=fetched.detail,
-        attempts=fetched.attempts, zipped_bytes=fetched.zipped_bytes, scope=scope.describe(), checked_at=checked_at,
+        counts,
+        partition_month=key,
+        file_name=listed.name,
+        url=listed.url,
+        layout=listed.layout,
+        expected_size=listed.size,
+        expected_md5=listed.md5,
+        status=fetched.status,
+        detail=fetched.detail,
+        attempts=fetched.attempts,
+        zipped_bytes=fetched.zipped_bytes,
+        scope=scope.describe(),
+        checked_at=checked_at,
     )
 
 

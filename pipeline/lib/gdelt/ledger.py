@@ -57,8 +57,15 @@ LEDGER_COLUMNS = (
     ("detail", pa.string(), "What the status means for this file (the error, the BigQuery job)."),
     ("attempts", pa.int64(), "Fetch attempts made."),
     ("zipped_bytes", pa.int64(), "Bytes fetched."),
-    *((name, pa.int64(), f"{name.replace('_', ' ').capitalize()}: part of rows_read = rows_kept + "
-       "rows_out_of_scope + rows_other_months + rows_rejected.") for name in ROW_COUNTS),
+    *(
+        (
+            name,
+            pa.int64(),
+            f"{name.replace('_', ' ').capitalize()}: part of rows_read = rows_kept + "
+            "rows_out_of_scope + rows_other_months + rows_rejected.",
+        )
+        for name in ROW_COUNTS
+    ),
     ("scope", pa.string(), "The scope the file was ingested with, as Scope.describe writes it."),
     ("checked_at", pa.timestamp("us"), "When the file was fetched and counted (UTC)."),
 )
@@ -69,8 +76,10 @@ def ledger_row(counts: RowCounts, **values) -> dict:
     """One ledger row: the counts, and every other column by name (a missing or unknown column is an error)."""
     row, names = {**values, **counts.counts()}, set(LEDGER_SCHEMA.names)
     if set(row) != names:
-        raise ValueError(f"ledger row columns differ from gdelt_files': missing {sorted(names - set(row))}, "
-                         f"unknown {sorted(set(row) - names)}")
+        raise ValueError(
+            f"ledger row columns differ from gdelt_files': missing {sorted(names - set(row))}, "
+            f"unknown {sorted(set(row) - names)}"
+        )
     return row
 
 
@@ -101,10 +110,18 @@ def unverified_files(con: duckdb.DuckDBPyConnection, months: list[str] | None = 
     return sql.run(con, "gdelt/ledger_unverified_files", {"partition_months": _months(con, months)}).pl()
 
 
-def incomplete_days(con: duckdb.DuckDBPyConnection, months: list[str], files_per_day: int,
-                    last_listed_day: date) -> pl.DataFrame:
+def incomplete_days(
+    con: duckdb.DuckDBPyConnection, months: list[str], files_per_day: int, last_listed_day: date
+) -> pl.DataFrame:
     """Days of `months` (YYYY-MM-01 keys) with fewer verified files than GDELT publishes, up to last_listed_day."""
-    return sql.run(con, "gdelt/ledger_incomplete_days", {
-        "partition_months": months, "days": days_of([date.fromisoformat(m) for m in months]),
-        "gdelt_v2_start": GDELT_V2_START, "v2_files_per_day": files_per_day,
-        "last_listed_day": last_listed_day}).pl()
+    return sql.run(
+        con,
+        "gdelt/ledger_incomplete_days",
+        {
+            "partition_months": months,
+            "days": days_of([date.fromisoformat(m) for m in months]),
+            "gdelt_v2_start": GDELT_V2_START,
+            "v2_files_per_day": files_per_day,
+            "last_listed_day": last_listed_day,
+        },
+    ).pl()

@@ -79,12 +79,13 @@ def _extended(mirror: Mirror, name: str, path: Path, cached: bytes) -> CurrentLi
     overlap = cached[start:]
     if not answer.content_range.startswith(f"bytes {start}-") or not body.startswith(overlap):
         return _read_in_full(mirror, name, f"the list was rewritten: its bytes from {start:,} differ from the cache")
-    new = _complete_lines(body[len(overlap):])
+    new = _complete_lines(body[len(overlap) :])
     data = cached + new if new else cached
     if new:
         _store(path, data)
-    return CurrentList(data, f"{len(new):,} new bytes by range request "
-                             f"({len(body):,} read from byte {start:,}, the overlap included)")
+    return CurrentList(
+        data, f"{len(new):,} new bytes by range request ({len(body):,} read from byte {start:,}, the overlap included)"
+    )
 
 
 def _read_in_full(mirror: Mirror, name: str, reason: str) -> CurrentList:

@@ -12,12 +12,21 @@ from pipeline.lib.gdelt.source import Mirror
 
 
 def _merge(*lists: FileList) -> FileList:
-    return FileList(tuple(f for fl in lists for f in fl.files), tuple(p for fl in lists for p in fl.problems),
-                    max((fl.newest_day for fl in lists if fl.newest_day), default=None))
+    return FileList(
+        tuple(f for fl in lists for f in fl.files),
+        tuple(p for fl in lists for p in fl.problems),
+        max((fl.newest_day for fl in lists if fl.newest_day), default=None),
+    )
 
 
-def read_lists(v2: Mirror, v1: Mirror, months: list[date], include_translation: bool = False,
-               refetch: bool = False, log: Callable[[str], None] = lambda message: None):
+def read_lists(
+    v2: Mirror,
+    v1: Mirror,
+    months: list[date],
+    include_translation: bool = False,
+    refetch: bool = False,
+    log: Callable[[str], None] = lambda message: None,
+):
     """(GDELT 2.0 list or None, GDELT 1.0 list or None): only the lists that serve some of `months`.
 
     GDELT 2.0's lists come from the cache, extended by what is new (refetch: read in full), and hold only the

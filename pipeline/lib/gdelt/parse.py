@@ -45,9 +45,13 @@ def _fast(data: bytes, layout: Layout, first_line: int) -> pl.DataFrame | None:
         return None
     try:
         frame = pl.read_csv(
-            data, separator="\t", has_header=False, quote_char=None,
+            data,
+            separator="\t",
+            has_header=False,
+            quote_char=None,
             schema={c.name: c.polars_type for c in layout.columns},
-            row_index_name="source_line", row_index_offset=first_line,
+            row_index_name="source_line",
+            row_index_offset=first_line,
         )
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError):
         return None
@@ -73,34 +77,50 @@ def _slow(data: bytes, layout: Layout, first_line: int) -> tuple[pl.DataFrame, p
     columns = layout.columns
     lines, undecodable = _decode_lines(data, first_line)
     frame = pl.DataFrame(
-        {"source_line": pl.int_range(first_line, first_line + len(lines), eager=True, dtype=pl.Int64),
-         "raw_line": pl.Series(lines, dtype=pl.String)}
+        {
+            "source_line": pl.int_range(first_line, first_line + len(lines), eager=True, dtype=pl.Int64),
+            "raw_line": pl.Series(lines, dtype=pl.String),
+        }
     ).with_columns(fields=pl.col("raw_line").str.count_matches("\t", literal=True) + 1)
 
-    rejects = [pl.DataFrame(undecodable, schema={"source_line": pl.Int64, "reason": pl.String, "raw_line": pl.String},
-                            orient="row")]
+    rejects = [
+        pl.DataFrame(
+            undecodable, schema={"source_line": pl.Int64, "reason": pl.String, "raw_line": pl.String}, orient="row"
+        )
+    ]
     ragged = frame.filter(pl.col("raw_line").is_not_null() & (pl.col("fields") != layout.width))
-    rejects.append(ragged.select(
-        "source_line",
-        reason=pl.format("has {} tab-separated fields, expected {}", pl.col("fields"), pl.lit(layout.width)),
-        raw_line="raw_line",
-    ))
+    rejects.append(
+        ragged.select(
+            "source_line",
+            reason=pl.format("has {} tab-separated fields, expected {}", pl.col("fields"), pl.lit(layout.width)),
+            raw_line="raw_line",
+        )
+    )
     text = (
         frame.filter(pl.col("fields") == layout.width)
-        .select("source_line", "raw_line",
-                pl.col("raw_line").str.split_exact("\t", layout.width - 1)
-                .struct.rename_fields([c.name for c in columns]).alias("f"))
+        .select(
+            "source_line",
+            "raw_line",
+            pl.col("raw_line")
+            .str.split_exact("\t", layout.width - 1)
+            .struct.rename_fields([c.name for c in columns])
+            .alias("f"),
+        )
         .unnest("f")
     )
     # An empty field is GDELT's way of saying "no value": it becomes NULL, not an error.
-    text = text.with_columns(pl.when(pl.col(c.name) == "").then(None).otherwise(pl.col(c.name)).alias(c.name)
-                             for c in columns)
-    typed = text.with_columns(pl.col(c.name).cast(c.polars_type, strict=False)
-                              for c in columns if c.polars_type != pl.String)
+    text = text.with_columns(
+        pl.when(pl.col(c.name) == "").then(None).otherwise(pl.col(c.name)).alias(c.name) for c in columns
+    )
+    typed = text.with_columns(
+        pl.col(c.name).cast(c.polars_type, strict=False) for c in columns if c.polars_type != pl.String
+    )
     failures = [
         pl.when(text[c.name].is_not_null() & typed[c.name].is_null()).then(
-            pl.lit(f"column {c.name}: '") + text[c.name] + pl.lit(f"' is not {c.codebook_type.lower()}"))
-        for c in columns if c.polars_type != pl.String
+            pl.lit(f"column {c.name}: '") + text[c.name] + pl.lit(f"' is not {c.codebook_type.lower()}")
+        )
+        for c in columns
+        if c.polars_type != pl.String
     ]
     typed = typed.with_columns(reason=pl.coalesce(failures))
     rejects.append(typed.filter(pl.col("reason").is_not_null()).select("source_line", "reason", "raw_line"))
@@ -112,8 +132,13 @@ def _unify(rows: pl.DataFrame, layout: Layout, source_file: str) -> pl.DataFrame
     """Rows of any layout in the 61-column schema, then source_file and source_line."""
     present = set(rows.columns)
     out = [
-        (pl.col(c.name) * layout.dateadded_scale if c.name == "DATEADDED" and layout.dateadded_scale != 1
-         else pl.col(c.name)) if c.name in present else pl.lit(None, c.polars_type).alias(c.name)
+        (
+            pl.col(c.name) * layout.dateadded_scale
+            if c.name == "DATEADDED" and layout.dateadded_scale != 1
+            else pl.col(c.name)
+        )
+        if c.name in present
+        else pl.lit(None, c.polars_type).alias(c.name)
         for c in events_v2_columns()
     ]
     return rows.select(*out, source_file=pl.lit(source_file), source_line=pl.col("source_line").cast(pl.Int64))
@@ -126,7 +151,9 @@ def parse_export(data: bytes, source_file: str, layout: Layout, first_line: int 
         rows, rejects = fast, pl.DataFrame(schema={k: v for k, v in REJECT_SCHEMA.items() if k != "source_file"})
     else:
         rows, rejects = _slow(data, layout, first_line)
-    rejects = rejects.select(pl.lit(source_file).alias("source_file"), "source_line", "reason", "raw_line").sort("source_line")
+    rejects = rejects.select(pl.lit(source_file).alias("source_file"), "source_line", "reason", "raw_line").sort(
+        "source_line"
+    )
     return ParsedExport(rows=_unify(rows, layout, source_file), rejects=rejects.cast(REJECT_SCHEMA))
 
 
@@ -141,12 +168,18 @@ def parse_batch(contents: list[tuple[str, bytes]], layout: Layout) -> ParsedExpo
         rows = _fast(joined, layout, 1)
         if rows is not None:
             counts = [line_count(data) for _, data in contents]
-            names = pl.concat([pl.repeat(name, n, dtype=pl.String, eager=True) for (name, _), n in zip(contents, counts)],
-                              rechunk=True)
+            names = pl.concat(
+                [
+                    pl.repeat(name, n, dtype=pl.String, eager=True)
+                    for (name, _), n in zip(contents, counts, strict=True)
+                ],
+                rechunk=True,
+            )
             lines = pl.concat([pl.int_range(1, n + 1, dtype=pl.Int64, eager=True) for n in counts], rechunk=True)
             unified = _unify(rows.with_columns(lines.alias("source_line")), layout, "")
-            return ParsedExport(rows=unified.with_columns(names.alias("source_file")),
-                                rejects=pl.DataFrame(schema=REJECT_SCHEMA))
+            return ParsedExport(
+                rows=unified.with_columns(names.alias("source_file")), rejects=pl.DataFrame(schema=REJECT_SCHEMA)
+            )
     parsed = [parse_export(data, name, layout) for name, data in contents]
     return ParsedExport(rows=pl.concat([p.rows for p in parsed]), rejects=pl.concat([p.rejects for p in parsed]))
 

@@ -88,7 +88,23 @@ LINEAGE_COLUMNS = (
 # sql/geo/event_places.sql, sql/gdelt/unrest_events.sql), in the schema's order: what the BigQuery extraction
 # fetches, since BigQuery bills by the column. A test parses that SQL and fails when the two disagree.
 UNREST_COLUMNS = (
-    "GLOBALEVENTID", "SQLDATE", "Actor1Code", "Actor1Type1Code", "EventCode", "EventRootCode", "GoldsteinScale",
-    "NumMentions", "NumSources", "NumArticles", "AvgTone", "ActionGeo_Type", "ActionGeo_FullName",
-    "ActionGeo_CountryCode", "ActionGeo_ADM1Code", "ActionGeo_Lat", "ActionGeo_Long", "DATEADDED", "SOURCEURL",
+    "GLOBALEVENTID",
+    "SQLDATE",
+    "Actor1Code",
+    "Actor1Type1Code",
+    "EventCode",
+    "EventRootCode",
+    "GoldsteinScale",
+    "NumMentions",
+    "NumSources",
+    "NumArticles",
+    "AvgTone",
+    "ActionGeo_Type",
+    "ActionGeo_FullName",
+    "ActionGeo_CountryCode",
+    "ActionGeo_ADM1Code",
+    "ActionGeo_Lat",
+    "ActionGeo_Long",
+    "DATEADDED",
+    "SOURCEURL",
 )

@@ -46,8 +46,9 @@ class Scope:
         with duckdb.connect(config={"threads": 1}) as con:
             sql.run(con, "gdelt/scope_macro")
             con.register("parsed_rows", rows.to_arrow(compat_level=pl.CompatLevel.oldest()))
-            return sql.run(con, "gdelt/rows_in_scope", {
-                "countries": list(self.countries), "root_codes": list(self.root_codes)}).pl()
+            return sql.run(
+                con, "gdelt/rows_in_scope", {"countries": list(self.countries), "root_codes": list(self.root_codes)}
+            ).pl()
 
 
 @dataclass(frozen=True)
@@ -93,14 +94,21 @@ def _fips_code(code: str) -> tuple[str | None, str]:
         fips_reading = next((c for c in countries() if c.fips == upper), None)
         fips_name = fips_reading.name if fips_reading else fips[upper]
         fips_iso3 = f" (write {fips_reading.iso3})" if fips_reading else ""
-        return None, (f"ambiguous: FIPS 10-4 (GDELT's) code for {fips_name}{fips_iso3}, ISO 3166's for "
-                      f"{iso_reading.name} (write {iso_reading.iso3})")
+        return None, (
+            f"ambiguous: FIPS 10-4 (GDELT's) code for {fips_name}{fips_iso3}, ISO 3166's for "
+            f"{iso_reading.name} (write {iso_reading.iso3})"
+        )
     if iso_reading and iso_reading.fips:
-        return None, (f"{upper} is ISO 3166's code for {iso_reading.name}; GDELT uses FIPS 10-4: "
-                      f"{iso_reading.fips} (or write {iso_reading.iso3})")
+        return None, (
+            f"{upper} is ISO 3166's code for {iso_reading.name}; GDELT uses FIPS 10-4: "
+            f"{iso_reading.fips} (or write {iso_reading.iso3})"
+        )
     close = difflib.get_close_matches(upper, list(by_iso3), n=1)
-    return None, (f"not a FIPS 10-4 or ISO 3166 alpha-3 country code; did you mean {close[0]} "
-                  f"({by_iso3[close[0]].name})?" if close else "not a FIPS 10-4 or ISO 3166 alpha-3 country code")
+    return None, (
+        f"not a FIPS 10-4 or ISO 3166 alpha-3 country code; did you mean {close[0]} ({by_iso3[close[0]].name})?"
+        if close
+        else "not a FIPS 10-4 or ISO 3166 alpha-3 country code"
+    )
 
 
 def scope_from_codes(country_codes: list[str], root_codes: list[str]) -> Scope:
@@ -132,16 +140,29 @@ def recorded(con: duckdb.DuckDBPyConnection) -> WarehouseScope | None:
 
 
 def record(con: duckdb.DuckDBPyConnection, chosen: WarehouseScope) -> None:
-    sql.run(con, "gdelt/record_scope", {
-        "countries": list(chosen.scope.countries), "root_codes": list(chosen.scope.root_codes),
-        "include_translation": chosen.include_translation, "files_per_day": chosen.files_per_day,
-        "description": chosen.scope.describe()})
+    sql.run(
+        con,
+        "gdelt/record_scope",
+        {
+            "countries": list(chosen.scope.countries),
+            "root_codes": list(chosen.scope.root_codes),
+            "include_translation": chosen.include_translation,
+            "files_per_day": chosen.files_per_day,
+            "description": chosen.scope.describe(),
+        },
+    )
 
 
-def resolve(con: duckdb.DuckDBPyConnection, *, countries: list[str] | None = None,
-            root_codes: list[str] | None = None, include_translation: bool | None = None,
-            files_per_day: int | None = None, rescope: bool = False,
-            run_months: list[str] = ()) -> WarehouseScope:
+def resolve(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    countries: list[str] | None = None,
+    root_codes: list[str] | None = None,
+    include_translation: bool | None = None,
+    files_per_day: int | None = None,
+    rescope: bool = False,
+    run_months: list[str] = (),
+) -> WarehouseScope:
     """The scope a run ingests with: what it asks for, the warehouse's recorded scope for what it leaves unset.
 
     Refused (ScopeError) when the codes are unknown, or when the result differs from the scope of months the
@@ -151,10 +172,13 @@ def resolve(con: duckdb.DuckDBPyConnection, *, countries: list[str] | None = Non
     base = before or NEW_WAREHOUSE
     asked = scope_from_codes(countries or [], root_codes or [])
     chosen = WarehouseScope(
-        Scope(asked.countries if countries is not None else base.scope.countries,
-              asked.root_codes if root_codes is not None else base.scope.root_codes),
+        Scope(
+            asked.countries if countries is not None else base.scope.countries,
+            asked.root_codes if root_codes is not None else base.scope.root_codes,
+        ),
         base.include_translation if include_translation is None else include_translation,
-        base.files_per_day if files_per_day is None else files_per_day)
+        base.files_per_day if files_per_day is None else files_per_day,
+    )
     held = sql.run(con, "gdelt/ledger_month_scopes").fetchall() if warehouse.has_table(con, "gdelt_files") else []
     other = sorted({month for month, scope in held if scope != chosen.scope.describe()})
     if held and before and before.include_translation != chosen.include_translation:
@@ -171,11 +195,13 @@ def resolve(con: duckdb.DuckDBPyConnection, *, countries: list[str] | None = Non
             f"this warehouse's GDELT months {span} were ingested with scope [{was}]; this run asks for "
             f"[{chosen.describe()}]. Leave countries, root_codes and include_translation unset to keep the "
             f"warehouse's scope. To change it deliberately, re-ingest those months under the new scope: materialise "
-            f"gdelt_ingest over {span} (one backfill run) with rescope: true.")
+            f"gdelt_ingest over {span} (one backfill run) with rescope: true."
+        )
     missing = [m for m in other if m not in set(run_months)]
     if missing:
         raise ScopeError(
             f"rescope: true must re-ingest every month held under another scope, or the warehouse would mix two "
             f"scopes; this run lacks {len(missing)} of them ({missing[0][:7]}..{missing[-1][:7]}). Materialise "
-            f"gdelt_ingest over {span} (one backfill run) with rescope: true.")
+            f"gdelt_ingest over {span} (one backfill run) with rescope: true."
+        )
     return chosen

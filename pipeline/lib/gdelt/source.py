@@ -76,8 +76,13 @@ def _check_name(name: str) -> str:
 class Mirror:
     """Reads GDELT files by name from a base URL (http, https, file://, or a plain directory path)."""
 
-    def __init__(self, base_url: str, cache_dir: str | Path | None = None, retry: RetryPolicy = RetryPolicy(),
-                 client: httpx.Client | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        cache_dir: str | Path | None = None,
+        retry: RetryPolicy = RetryPolicy(),
+        client: httpx.Client | None = None,
+    ):
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         parsed = urlparse(self.base_url)
         self.local_dir = Path(parsed.path) if parsed.scheme in ("", "file") else None
@@ -86,8 +91,9 @@ class Mirror:
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self.retry = retry
         # One client for all threads (httpx's pool is thread-safe), made here so that threads never race to make it.
-        self._client = client or (httpx.Client(timeout=retry.timeout_seconds, follow_redirects=False)
-                                  if self.local_dir is None else None)
+        self._client = client or (
+            httpx.Client(timeout=retry.timeout_seconds, follow_redirects=False) if self.local_dir is None else None
+        )
 
     def download(self, name: str, sink: IO[bytes], limit: int | None = None, start: int | None = None) -> Download:
         """Stream `name` into sink with retries; with `start`, only from that byte on (a Range request).
@@ -196,8 +202,9 @@ def _verified(path: Path, listed: ListedFile, attempts: int) -> Fetched:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     if digest.hexdigest() != listed.md5:
-        return Fetched("md5-mismatch", f"md5 {digest.hexdigest()}, list says {listed.md5}", zipped_bytes=size,
-                       attempts=attempts)
+        return Fetched(
+            "md5-mismatch", f"md5 {digest.hexdigest()}, list says {listed.md5}", zipped_bytes=size, attempts=attempts
+        )
     problem = zip_problem(path)
     if problem:
         return Fetched("bad-zip", problem, zipped_bytes=size, attempts=attempts)
@@ -223,4 +230,3 @@ def open_member(path: Path) -> Iterator[IO[bytes]]:
     """A stream of the zip's one member; reading stops at the declared size, so the cap holds."""
     with zipfile.ZipFile(path) as archive, archive.open(archive.infolist()[0]) as member:
         yield member
-

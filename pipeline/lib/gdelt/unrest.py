@@ -48,11 +48,22 @@ def preset(name: str) -> UnrestDefinition:
 
 
 def write_definitions(con, definitions: list[UnrestDefinition]) -> None:
-    warehouse.replace_table(con, "unrest_definitions", pl.DataFrame(
-        [d.row() for d in definitions],
-        schema={"name": pl.String, "root_codes": pl.List(pl.String), "countries": pl.List(pl.String),
-                "state_actor_types": pl.List(pl.String), "min_geo_type": pl.Int64,
-                "event_code_prefixes": pl.List(pl.String), "level": pl.String}))
+    warehouse.replace_table(
+        con,
+        "unrest_definitions",
+        pl.DataFrame(
+            [d.row() for d in definitions],
+            schema={
+                "name": pl.String,
+                "root_codes": pl.List(pl.String),
+                "countries": pl.List(pl.String),
+                "state_actor_types": pl.List(pl.String),
+                "min_geo_type": pl.Int64,
+                "event_code_prefixes": pl.List(pl.String),
+                "level": pl.String,
+            },
+        ),
+    )
 
 
 def held_definitions(con) -> list[UnrestDefinition]:

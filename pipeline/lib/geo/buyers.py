@@ -46,9 +46,11 @@ class Resolution:
 
 @cache
 def _full_names() -> frozenset[str]:
-    return frozenset([r["name"] for r in csv_rows("gbt2260_provinces.csv")]
-                     + [r["name_zh"] for r in csv_rows("china_prefecture_seats.csv")]
-                     + [r["name"] for r in csv_rows("gbt2260_counties.csv")])
+    return frozenset(
+        [r["name"] for r in csv_rows("gbt2260_provinces.csv")]
+        + [r["name_zh"] for r in csv_rows("china_prefecture_seats.csv")]
+        + [r["name"] for r in csv_rows("gbt2260_counties.csv")]
+    )
 
 
 @cache
@@ -80,8 +82,12 @@ def _matches(name: str) -> list[tuple[int, int, str]]:
     index = _index()
     for word in NOT_PLACES:
         name = name.replace(word, "\u3000" * len(word))
-    found = [(i, j, name[i:j]) for i in range(len(name)) for j in range(i + 2, min(len(name), i + 12) + 1)
-             if name[i:j] in index]
+    found = [
+        (i, j, name[i:j])
+        for i in range(len(name))
+        for j in range(i + 2, min(len(name), i + 12) + 1)
+        if name[i:j] in index
+    ]
     found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
     kept: list[tuple[int, int, str]] = []
     for start, end, word in found:
@@ -91,14 +97,19 @@ def _matches(name: str) -> list[tuple[int, int, str]]:
 
 
 def _consistent(unit: Unit, other: tuple[Unit, ...]) -> bool:
-    return any(unit.province == o.province and (unit.prefecture is None or o.prefecture is None
-                                                 or unit.prefecture == o.prefecture) for o in other)
+    return any(
+        unit.province == o.province
+        and (unit.prefecture is None or o.prefecture is None or unit.prefecture == o.prefecture)
+        for o in other
+    )
 
 
 def _narrow(options: list[tuple[Unit, ...]]) -> list[tuple[Unit, ...]]:
     """For each matched word, the units consistent with at least one unit of every other word."""
-    return [tuple(u for u in units if all(_consistent(u, other) for k, other in enumerate(options) if k != i))
-            for i, units in enumerate(options)]
+    return [
+        tuple(u for u in units if all(_consistent(u, other) for k, other in enumerate(options) if k != i))
+        for i, units in enumerate(options)
+    ]
 
 
 def resolve_buyer(name: str | None) -> Resolution:
@@ -112,7 +123,7 @@ def resolve_buyer(name: str | None) -> Resolution:
     if any(not units for units in narrowed):
         # A short name that contradicts the rest is a word that only looks like a place (北京市公安局朝阳分局:
         # 朝阳 is the district's short name here, not 朝阳市); the full names decide.
-        full = [(w, o) for w, o in zip(words, options) if w in _full_names()]
+        full = [(w, o) for w, o in zip(words, options, strict=True) if w in _full_names()]
         if full and len(full) < len(words):
             words, options = tuple(w for w, _ in full), [o for _, o in full]
             narrowed = _narrow(options)
@@ -132,11 +143,19 @@ def resolve_buyers(names: list[str | None]) -> pl.DataFrame:
     """buyer_name, resolved_region_id, resolved_level, candidates, matched: one row per distinct name."""
     distinct = sorted({n for n in names if n})
     resolved = [resolve_buyer(n) for n in distinct]
-    return pl.DataFrame({
-        "buyer_name": distinct,
-        "resolved_region_id": [r.region_id for r in resolved],
-        "resolved_level": [r.level for r in resolved],
-        "candidates": [",".join(r.candidates) for r in resolved],
-        "matched": [",".join(r.matched) for r in resolved],
-    }, schema={"buyer_name": pl.String, "resolved_region_id": pl.String, "resolved_level": pl.String,
-               "candidates": pl.String, "matched": pl.String})
+    return pl.DataFrame(
+        {
+            "buyer_name": distinct,
+            "resolved_region_id": [r.region_id for r in resolved],
+            "resolved_level": [r.level for r in resolved],
+            "candidates": [",".join(r.candidates) for r in resolved],
+            "matched": [",".join(r.matched) for r in resolved],
+        },
+        schema={
+            "buyer_name": pl.String,
+            "resolved_region_id": pl.String,
+            "resolved_level": pl.String,
+            "candidates": pl.String,
+            "matched": pl.String,
+        },
+    )

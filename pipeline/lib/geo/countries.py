@@ -18,8 +18,11 @@ class Country:
 
 @cache
 def countries() -> tuple[Country, ...]:
-    rows = [line.split("\t") for line in text("geonames_countryInfo.txt").splitlines()
-            if line.strip() and not line.startswith("#")]
+    rows = [
+        line.split("\t")
+        for line in text("geonames_countryInfo.txt").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     return tuple(Country(r[0], r[1], r[3], r[4]) for r in rows)
 
 

@@ -21,8 +21,11 @@ NAIVE_RULE_NOTE = "province-level geocode put in the capital's prefecture (naive
 
 def build_event_places(con: duckdb.DuckDBPyConnection, province_events_to_capital: bool = False) -> None:
     """Write event_places: one row per gdelt_events row (needs gdelt_events and the geography tables)."""
-    params = {"prefecture_country": fips_code(PREFECTURE_COUNTRY),
-              "province_events_to_capital": province_events_to_capital, "naive_rule_note": NAIVE_RULE_NOTE}
+    params = {
+        "prefecture_country": fips_code(PREFECTURE_COUNTRY),
+        "province_events_to_capital": province_events_to_capital,
+        "naive_rule_note": NAIVE_RULE_NOTE,
+    }
     points = sql.run(con, "geo/event_points", params).pl()
     placed = points.join(place_points(points, load_layer(con)), on="point_id")
     con.register("point_placements", placed.to_arrow())
@@ -36,5 +39,5 @@ def placement_problems(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """What the event_places checks count: rows of gdelt_events without exactly one place, ADM1 geocodes in a
     prefecture other than by the naive rule (both 0 when placement is sound)."""
     unplaced, repeated = sql.run(con, "geo/event_places_coverage").fetchone()
-    misplaced, = sql.run(con, "geo/event_places_province_geocodes", {"naive_rule_note": NAIVE_RULE_NOTE}).fetchone()
+    (misplaced,) = sql.run(con, "geo/event_places_province_geocodes", {"naive_rule_note": NAIVE_RULE_NOTE}).fetchone()
     return {"rows_without_one_place": unplaced + repeated, "province_geocodes_in_prefectures": misplaced}

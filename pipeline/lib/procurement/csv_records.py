@@ -62,8 +62,11 @@ class StagedCsv:
         """Run the SQL file that reads the records (FROM csv_read($path)); a file DuckDB cannot read fails
         naming it."""
         try:
-            sql.run(self.con, statement, {**(params or {}), "path": str(self.readable),
-                                          "columns": {name: "VARCHAR" for name in self.header}})
+            sql.run(
+                self.con,
+                statement,
+                {**(params or {}), "path": str(self.readable), "columns": {name: "VARCHAR" for name in self.header}},
+            )
         except duckdb.InvalidInputException as err:
             raise CsvFileError(f"{self.path}: not a readable CSV file ({first_line(err)})") from None
 
@@ -76,8 +79,11 @@ class StagedCsv:
             sql.run(self.con, "csv/no_bytes")
         starts = [row[0] for row in sql.run(self.con, "csv/problem_starts").fetchall()]
         sql.run(self.con, "csv/file_lines", {"starts": starts, "lines": _lines_at(self.readable, starts)})
-        sql.run(self.con, "csv/problems",
-                {"encoding": label(self.codec), "hint": NOT_UTF8_HINT if self.codec == "utf-8" else ""})
+        sql.run(
+            self.con,
+            "csv/problems",
+            {"encoding": label(self.codec), "hint": NOT_UTF8_HINT if self.codec == "utf-8" else ""},
+        )
         return warehouse.table_rows(self.con, "csv_problems")
 
 
@@ -89,7 +95,7 @@ def _lines_at(path: Path, positions: list[int]) -> list[int]:
     with open(path, "rb") as handle:
         while len(lines) < len(positions) and (chunk := handle.read(_CHUNK)):
             while len(lines) < len(positions) and positions[len(lines)] - 1 <= offset + len(chunk):
-                lines.append(newlines + chunk[:positions[len(lines)] - 1 - offset].count(b"\n") + 1)
+                lines.append(newlines + chunk[: positions[len(lines)] - 1 - offset].count(b"\n") + 1)
             newlines += chunk.count(b"\n")
             offset += len(chunk)
     return lines
@@ -128,8 +134,9 @@ def _read_header(path: Path, codec: str) -> list[str]:
         text = line.decode("utf-8-sig" if codec == "utf-8" else codec)
     except UnicodeDecodeError as err:
         hint = NOT_UTF8_HINT if codec == "utf-8" else ""
-        raise CsvFileError(f"{path} line 1: byte 0x{line[err.start]:02x} of the header is not {label(codec)}{hint}") \
-            from None
+        raise CsvFileError(
+            f"{path} line 1: byte 0x{line[err.start]:02x} of the header is not {label(codec)}{hint}"
+        ) from None
     names = next(csv.reader([text.rstrip("\r\n")]), [])
     if not any(name.strip() for name in names):
         raise CsvFileError(f"{path} line 1: no header; the first line must name the columns")
@@ -137,4 +144,3 @@ def _read_header(path: Path, codec: str) -> list[str]:
     if repeated:
         raise CsvFileError(f"{path} line 1: the header names column {repeated[0]!r} twice")
     return names
-

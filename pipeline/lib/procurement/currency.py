@@ -24,8 +24,10 @@ def add_currency_rates(con, path: str | Path | None, convert_to: str | None) -> 
     """con's temporary table currency_rates: the rates in `path`, or none when no conversion is asked for."""
     if (path is None) != (convert_to is None):
         given, missing = ("a rates table", "the target currency") if path else ("a target currency", "rates")
-        raise CurrencyRatesError(f"currency conversion: {given} is given without {missing}; give both "
-                                 "(currency_rates_path and convert_to) or neither")
+        raise CurrencyRatesError(
+            f"currency conversion: {given} is given without {missing}; give both "
+            "(currency_rates_path and convert_to) or neither"
+        )
     if path is None:
         sql.run(con, "procurement/no_currency_rates")
         return
@@ -34,8 +36,9 @@ def add_currency_rates(con, path: str | Path | None, convert_to: str | None) -> 
         with staged_csv(con, path) as staged:
             missing = [c for c in RATE_COLUMNS if c not in staged.header]
             if missing:
-                raise CurrencyRatesError(f"{path}:1: header lacks column(s) {', '.join(missing)} "
-                                         "(currency, period, rate)")
+                raise CurrencyRatesError(
+                    f"{path}:1: header lacks column(s) {', '.join(missing)} (currency, period, rate)"
+                )
             staged.scan("procurement/currency_rate_rows")
             if staged.list_problems():
                 unreadable = sql.run(con, "csv/first_problem").fetchone()[0]

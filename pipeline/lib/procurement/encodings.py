@@ -18,8 +18,9 @@ def codec_name(encoding: str | None) -> str:
     try:
         name = codecs.lookup(encoding or "utf-8").name
     except LookupError:
-        raise UnknownEncodingError(f"encoding {encoding!r} is not one Python knows; use e.g. \"utf-8\", \"gbk\" or "
-                                   "\"gb18030\"") from None
+        raise UnknownEncodingError(
+            f'encoding {encoding!r} is not one Python knows; use e.g. "utf-8", "gbk" or "gb18030"'
+        ) from None
     return "utf-8" if name in ("utf-8", "utf-8-sig") else name
 
 

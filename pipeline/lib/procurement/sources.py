@@ -65,8 +65,9 @@ def read_sources_file(path: str | Path) -> list[ContractSource]:
         raise SourcesFileError(f"{path}: unknown key {unknown[0]!r}; a sources file holds only [[source]] tables")
     entries = data.get("source")
     if not isinstance(entries, list) or not entries or not all(isinstance(e, dict) for e in entries):
-        raise SourcesFileError(f"{path}: no [[source]] tables; add one per contracts file or directory, "
-                               "with name, path and format")
+        raise SourcesFileError(
+            f"{path}: no [[source]] tables; add one per contracts file or directory, with name, path and format"
+        )
     sources = [_source(path, number, entry) for number, entry in enumerate(entries, start=1)]
     names = [s.name for s in sources]
     repeated = sorted({n for n in names if names.count(n) > 1})
@@ -78,7 +79,7 @@ def read_sources_file(path: str | Path) -> list[ContractSource]:
 def _source(path: Path, number: int, entry: dict) -> ContractSource:
     name = entry.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise SourcesFileError(f"{path}: source {number} has no name; add name = \"...\" to it")
+        raise SourcesFileError(f'{path}: source {number} has no name; add name = "..." to it')
     where = f"{path}: source {name!r}"
     unknown = sorted(set(entry) - set(KEYS))
     if unknown:
@@ -91,12 +92,15 @@ def _source(path: Path, number: int, entry: dict) -> ContractSource:
         if key in entry and key not in FORMAT_SETTINGS[fmt]:
             raise SourcesFileError(f"{where}: {key} does not apply to format {fmt!r}; remove it")
     if "path" not in entry:
-        raise SourcesFileError(f"{where} has no path; add path = \"...\" (a file or directory, relative to "
-                               f"{path.parent})")
-    files = {key: _existing(path, where, key, entry[key]) for key in ("path", "mapping", "release_schema")
-             if key in entry}
-    return ContractSource(name, files["path"], fmt, files.get("mapping"), entry.get("encoding"),
-                          files.get("release_schema"))
+        raise SourcesFileError(
+            f'{where} has no path; add path = "..." (a file or directory, relative to {path.parent})'
+        )
+    files = {
+        key: _existing(path, where, key, entry[key]) for key in ("path", "mapping", "release_schema") if key in entry
+    }
+    return ContractSource(
+        name, files["path"], fmt, files.get("mapping"), entry.get("encoding"), files.get("release_schema")
+    )
 
 
 def _existing(path: Path, where: str, key: str, value: object) -> Path:
@@ -104,8 +108,9 @@ def _existing(path: Path, where: str, key: str, value: object) -> Path:
         raise SourcesFileError(f"{where}: {key} must be a path in quotes")
     resolved = (path.parent / value).resolve()
     if not resolved.exists():
-        raise SourcesFileError(f"{where}: {key} {resolved} does not exist; fix {key} (a relative path is read from "
-                               f"{path.parent})")
+        raise SourcesFileError(
+            f"{where}: {key} {resolved} does not exist; fix {key} (a relative path is read from {path.parent})"
+        )
     return resolved
 
 

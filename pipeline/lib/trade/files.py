@@ -73,6 +73,8 @@ def _load(con, file: Path, name: str, staging: str, table: str, quarantine: str)
     sql.run(con, table, {"source_file": name})
     sql.run(con, quarantine, {"source_file": name})
     staging_table = staging.rsplit("/", 1)[-1]
-    records, kept = con.execute(f"SELECT count(*), count(*) FILTER (WHERE quarantine_reason IS NULL) FROM {staging_table}").fetchone()
+    records, kept = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE quarantine_reason IS NULL) FROM {staging_table}"
+    ).fetchone()
     con.execute(f"DROP TABLE {staging_table}")
     return LoadSummary(name, records, kept, records - kept)

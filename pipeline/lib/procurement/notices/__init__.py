@@ -42,8 +42,11 @@ def read_notices(path: str | Path, mapping: dict | None = None, encoding: str | 
     path = Path(path)
     candidates = layouts(mapping) if mapping else default_layouts()
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*")
-                       if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        files = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
         named = [(p, p.relative_to(path).as_posix()) for p in files]
         if not named:
             raise ContractFileError(f"{path}: no notice files in the directory")
@@ -69,8 +72,10 @@ def read_notices(path: str | Path, mapping: dict | None = None, encoding: str | 
 
 
 def _unreadable(source_file: str, reason: str) -> pl.DataFrame:
-    return pl.DataFrame({"source_file": [source_file], "source_row": [None], "source_problem": [reason]},
-                        schema={"source_file": pl.String, "source_row": pl.Int64, "source_problem": pl.String})
+    return pl.DataFrame(
+        {"source_file": [source_file], "source_row": [None], "source_problem": [reason]},
+        schema={"source_file": pl.String, "source_row": pl.Int64, "source_problem": pl.String},
+    )
 
 
 def _sheet_records(sheet: Sheet, candidates) -> pl.DataFrame | None:
@@ -104,10 +109,13 @@ def _records(sheet: Sheet, header: Header) -> pl.DataFrame:
     def cell(field: str) -> pl.Expr:
         return _cell(columns, header.columns.get(field, (None,))[0])
 
-    data = (sheet.grid.slice(header.index + 1)
-            .with_columns(pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c).str.strip_chars()).alias(c)
-                          for c in columns)
-            .filter(pl.any_horizontal(pl.col(columns).is_not_null()) | pl.col("read_problem").is_not_null()))
+    data = (
+        sheet.grid.slice(header.index + 1)
+        .with_columns(
+            pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c).str.strip_chars()).alias(c) for c in columns
+        )
+        .filter(pl.any_horizontal(pl.col(columns).is_not_null()) | pl.col("read_problem").is_not_null())
+    )
     date_table = cells.dates(data.select(cell("award_date")).to_series())  # dates repeat: each parsed once
     award_date = cells.looked_up(cell("award_date"), date_table, "date")
     precision = cells.looked_up(cell("award_date"), date_table, "precision")
@@ -115,12 +123,21 @@ def _records(sheet: Sheet, header: Header) -> pl.DataFrame:
         award_date = award_date.str.slice(0, 8) + "01"
         precision = pl.when(award_date.is_not_null()).then(pl.lit("month"))
     unit = header.units.get("amount") or layout.fields["amount"].unit
-    data = data.with_columns(award_date.alias("award_date_value"), precision.alias("award_date_precision"),
-                             cells.amount(cell("amount"), unit).alias("yuan"))
+    data = data.with_columns(
+        award_date.alias("award_date_value"),
+        precision.alias("award_date_precision"),
+        cells.amount(cell("amount"), unit).alias("yuan"),
+    )
     # A repeated header, a repeated title or a shifted row has no date under the date column: only those rows
     # are examined.
-    titles = (sheet.grid.slice(0, header.index).select(pl.concat_list(columns).explode().str.strip_chars())
-              .to_series().drop_nulls().unique().to_list())
+    titles = (
+        sheet.grid.slice(0, header.index)
+        .select(pl.concat_list(columns).explode().str.strip_chars())
+        .to_series()
+        .drop_nulls()
+        .unique()
+        .to_list()
+    )
     faults = _faults(data.filter(pl.col("award_date_value").is_null()), header, columns, titles)
     data = data.join(faults, on="source_row", how="left", maintain_order="left")
 
@@ -129,21 +146,25 @@ def _records(sheet: Sheet, header: Header) -> pl.DataFrame:
         pl.col("read_problem"),
         pl.col("fault"),
         pl.when(cell("award_date").is_null()).then(pl.lit(f"no award_date: {date_name} is empty")),
-        pl.when(pl.col("award_date_value").is_null()).then(pl.concat_str(
-            pl.lit("award_date '"), cell("award_date"), pl.lit(f"' under {date_name} is not a date"))),
+        pl.when(pl.col("award_date_value").is_null()).then(
+            pl.concat_str(pl.lit("award_date '"), cell("award_date"), pl.lit(f"' under {date_name} is not a date"))
+        ),
         pl.when(cell("amount").is_null()).then(pl.lit(f"no amount: {amount_name} is empty")),
-        pl.when(pl.col("yuan").is_null()).then(pl.concat_str(
-            pl.lit("amount '"), cell("amount"), pl.lit(f"' under {amount_name} is not an amount in 元 or 万元"))),
+        pl.when(pl.col("yuan").is_null()).then(
+            pl.concat_str(
+                pl.lit("amount '"), cell("amount"), pl.lit(f"' under {amount_name} is not an amount in 元 or 万元")
+            )
+        ),
     )
     region_cells = [_cell(columns, p) for p in header.columns.get("buyer_region", ())]
-    region = (pl.concat_str(region_cells, separator=" ", ignore_nulls=True) if region_cells
-              else pl.lit(None, pl.String))
+    region = pl.concat_str(region_cells, separator=" ", ignore_nulls=True) if region_cells else pl.lit(None, pl.String)
     source_row = pl.col("source_row")
     return data.select(
         pl.lit(sheet.source_file).alias("source_file"),
         source_row,
-        pl.coalesce(cell("contract_id"), pl.format("{}:{}", pl.lit(sheet.source_file), source_row))
-        .alias("contract_id"),
+        pl.coalesce(cell("contract_id"), pl.format("{}:{}", pl.lit(sheet.source_file), source_row)).alias(
+            "contract_id"
+        ),
         pl.coalesce("award_date_value", cell("award_date")).alias("award_date"),
         "award_date_precision",
         cell("buyer_name").alias("buyer_name"),
@@ -163,7 +184,8 @@ def _faults(suspects: pl.DataFrame, header: Header, columns: list[str], titles: 
     header), or a row shifted by one column (a date and an amount one column over)."""
     mapped = sorted({p for found in header.columns.values() for p in found})
     same_as_header = pl.sum_horizontal(
-        [(normalised(_cell(columns, p)) == normalise(header.names[p])).fill_null(False) for p in mapped])
+        [(normalised(_cell(columns, p)) == normalise(header.names[p])).fill_null(False) for p in mapped]
+    )
     fault = pl.when(same_as_header >= max(2, len(mapped) // 2 + 1)).then(pl.lit("repeated header row"))
     if titles:
         title_only = pl.all_horizontal(pl.col(c).is_null() | pl.col(c).is_in(titles) for c in columns)
@@ -174,10 +196,14 @@ def _faults(suspects: pl.DataFrame, header: Header, columns: list[str], titles: 
     for offset, side in ((1, "right"), (-1, "left")):
         if min(date_at, amount_at) + offset < 0:
             continue
-        fits = (cells.looked_up(_cell(columns, date_at + offset), date_table, "date").is_not_null()
-                & cells.amount(_cell(columns, amount_at + offset), None).is_not_null())
-        reason = (f"row looks shifted one column to the {side}: the amount is under {header.name(amount_at + offset)}, "
-                  f"the date under {header.name(date_at + offset)}")
+        fits = (
+            cells.looked_up(_cell(columns, date_at + offset), date_table, "date").is_not_null()
+            & cells.amount(_cell(columns, amount_at + offset), None).is_not_null()
+        )
+        reason = (
+            f"row looks shifted one column to the {side}: the amount is under {header.name(amount_at + offset)}, "
+            f"the date under {header.name(date_at + offset)}"
+        )
         fault = fault.when(fits).then(pl.lit(reason))
     return suspects.select("source_row", fault.alias("fault"))
 
@@ -195,8 +221,10 @@ def _with_regions(rows: pl.DataFrame) -> pl.DataFrame:
             placed = pl.any_horizontal((pl.col(f"{c}_level") == "prefecture").fill_null(False) for c in found)
             values = rows.filter(~placed)[column]
         resolved = resolve_buyers(values.drop_nulls().unique().to_list()).select(
-            pl.col("buyer_name").alias(column), pl.col("resolved_region_id").alias(f"{column}_id"),
-            pl.col("resolved_level").alias(f"{column}_level"))
+            pl.col("buyer_name").alias(column),
+            pl.col("resolved_region_id").alias(f"{column}_id"),
+            pl.col("resolved_level").alias(f"{column}_level"),
+        )
         rows = rows.join(resolved, on=column, how="left", maintain_order="left")
         found.append(column)
 
@@ -207,5 +235,7 @@ def _with_regions(rows: pl.DataFrame) -> pl.DataFrame:
 
     prefecture_id, prefecture_source = first(lambda c: pl.col(f"{c}_level") == "prefecture")
     any_id, any_source = first(lambda c: pl.col(f"{c}_id").is_not_null())
-    return rows.with_columns(pl.coalesce(prefecture_id, any_id).alias("buyer_region_id"),
-                             pl.coalesce(prefecture_source, any_source).alias("buyer_region_source"))
+    return rows.with_columns(
+        pl.coalesce(prefecture_id, any_id).alias("buyer_region_id"),
+        pl.coalesce(prefecture_source, any_source).alias("buyer_region_source"),
+    )

@@ -42,19 +42,26 @@ def dates(values: pl.Series) -> pl.DataFrame:
     text = _text(pl.col("text"))
     serial = text.str.extract(SERIAL, 1).cast(pl.Int32, strict=False)
     serial_date = pl.when(serial.is_between(*SERIAL_RANGE)).then(
-        pl.lit("1899-12-30").str.to_date() + pl.duration(days=serial))
+        pl.lit("1899-12-30").str.to_date() + pl.duration(days=serial)
+    )
 
     def ymd(pattern: str, day: pl.Expr | None = None) -> pl.Expr:
-        parts = [text.str.extract(pattern, 1), text.str.extract(pattern, 2).str.zfill(2),
-                 (day if day is not None else text.str.extract(pattern, 3).str.zfill(2))]
+        parts = [
+            text.str.extract(pattern, 1),
+            text.str.extract(pattern, 2).str.zfill(2),
+            (day if day is not None else text.str.extract(pattern, 3).str.zfill(2)),
+        ]
         return pl.concat_str(parts, separator="-").str.to_date("%Y-%m-%d", strict=False)
 
     day_date = pl.coalesce(ymd(DAY), ymd(COMPACT_DAY), serial_date)
     month_date = ymd(MONTH, pl.lit("01"))
     return _distinct(values).with_columns(
         date=pl.coalesce(day_date, month_date).dt.to_string("%Y-%m-%d"),
-        precision=pl.when(day_date.is_not_null()).then(pl.lit("day"))
-        .when(month_date.is_not_null()).then(pl.lit("month")))
+        precision=pl.when(day_date.is_not_null())
+        .then(pl.lit("day"))
+        .when(month_date.is_not_null())
+        .then(pl.lit("month")),
+    )
 
 
 def looked_up(cell: pl.Expr, table: pl.DataFrame, column: str) -> pl.Expr:

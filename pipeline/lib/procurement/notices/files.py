@@ -36,6 +36,7 @@ class Unreadable(ValueError):
 class Sheet:
     """One table of a file: source_file names the file and, in a workbook, the sheet (book.xlsx#Sheet1).
     grid has text columns c0, c1, … , source_row, and read_problem (a line that did not decode, or NULL)."""
+
     source_file: str
     grid: pl.DataFrame | None
     problem: str | None = None  # why the sheet could not be read (grid is None then)
@@ -53,8 +54,9 @@ def sheets(path: Path, name: str, encoding: str | None) -> list[Sheet]:
 
 def _grid(frame: pl.DataFrame, source_row: pl.Expr) -> pl.DataFrame:
     frame = frame.select(pl.col(c).cast(pl.String).alias(f"c{i}") for i, c in enumerate(frame.columns))
-    return frame.with_columns(source_row.cast(pl.Int64).alias("source_row"),
-                              pl.lit(None, pl.String).alias("read_problem"))
+    return frame.with_columns(
+        source_row.cast(pl.Int64).alias("source_row"), pl.lit(None, pl.String).alias("read_problem")
+    )
 
 
 def _workbook(data: bytes, name: str) -> list[Sheet]:
@@ -131,13 +133,21 @@ def _csv(data: bytes, name: str, encoding: str | None) -> Sheet:
     lines = 1 + pl.sum_horizontal(pl.all().str.count_matches("\n").fill_null(0))
     grid = _grid(frame, lines.cum_sum() - lines + 1)
     if bad_lines:
-        bad = pl.DataFrame({"line": list(bad_lines), "problem": list(bad_lines.values())},
-                           schema={"line": pl.Int64, "problem": pl.String}).sort("line")
+        bad = pl.DataFrame(
+            {"line": list(bad_lines), "problem": list(bad_lines.values())},
+            schema={"line": pl.Int64, "problem": pl.String},
+        ).sort("line")
         starts = grid.select("source_row").sort("source_row")
-        first_bad = (bad.join_asof(starts, left_on="line", right_on="source_row", strategy="backward")
-                     .group_by("source_row").agg(pl.col("problem").first()))
-        grid = (grid.drop("read_problem").join(first_bad, on="source_row", how="left", maintain_order="left")
-                .rename({"problem": "read_problem"}))
+        first_bad = (
+            bad.join_asof(starts, left_on="line", right_on="source_row", strategy="backward")
+            .group_by("source_row")
+            .agg(pl.col("problem").first())
+        )
+        grid = (
+            grid.drop("read_problem")
+            .join(first_bad, on="source_row", how="left", maintain_order="left")
+            .rename({"problem": "read_problem"})
+        )
     return Sheet(name, grid)
 
 
@@ -147,4 +157,3 @@ def _read_csv(text: str) -> pl.DataFrame | None:
         return pl.read_csv(io.BytesIO(text.encode("utf-8")), has_header=False, infer_schema=False)
     except pl.exceptions.NoDataError:
         return None
-

@@ -40,6 +40,7 @@ class Layout:
 @dataclass(frozen=True)
 class Header:
     """A sheet's header row as the reader found it: which layout, which row, which column holds each field."""
+
     layout: Layout
     index: int  # position of the header row in the sheet's grid
     names: tuple[str | None, ...]  # every column's header cell as written (None where empty)
@@ -69,7 +70,7 @@ def header_key(cell: str) -> tuple[str, str | None]:
     unit = HEADER_UNIT.search(key)
     if not unit:
         return key, None
-    return key[:unit.start()], "万元" if unit[1].startswith("万") else "元"
+    return key[: unit.start()], "万元" if unit[1].startswith("万") else "元"
 
 
 def default_layouts() -> list[Layout]:
@@ -90,11 +91,17 @@ def _layout(name: str, table: dict) -> Layout:
             continue
         spec = spec if isinstance(spec, dict) else {"headers": spec}
         unit, precision = spec.get("unit"), spec.get("precision", "day")
-        problem = (f"unknown field {field!r} (fields: {', '.join(FIELDS)})" if field not in FIELDS
-                   else f"{field} lists no headers" if not spec.get("headers")
-                   else f"{field} unit {unit!r} is not one of {', '.join(UNITS)}" if unit not in (None, *UNITS)
-                   else f"{field} precision {precision!r} is not one of {', '.join(PRECISIONS)}"
-                   if precision not in PRECISIONS else None)
+        problem = (
+            f"unknown field {field!r} (fields: {', '.join(FIELDS)})"
+            if field not in FIELDS
+            else f"{field} lists no headers"
+            if not spec.get("headers")
+            else f"{field} unit {unit!r} is not one of {', '.join(UNITS)}"
+            if unit not in (None, *UNITS)
+            else f"{field} precision {precision!r} is not one of {', '.join(PRECISIONS)}"
+            if precision not in PRECISIONS
+            else None
+        )
         if problem:
             raise ContractFileError(f"column mapping, layout {name}: {problem}")
         fields[field] = Field(tuple(header_key(h)[0] for h in spec["headers"]), unit, precision)

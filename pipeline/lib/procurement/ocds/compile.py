@@ -46,8 +46,12 @@ class Rejection:
     ocid: str | None = None
 
     def row(self) -> dict:
-        return {"source_file": self.source.file, "source_row": self.source.document, "contract_id": self.ocid or "",
-                "source_problem": self.reason}
+        return {
+            "source_file": self.source.file,
+            "source_row": self.source.document,
+            "contract_id": self.ocid or "",
+            "source_problem": self.reason,
+        }
 
 
 @cache
@@ -133,8 +137,9 @@ def _document(document: Document, file: str, spill: Spill) -> Iterator[Rejection
 
 
 def _is_versioned(document: dict) -> bool:
-    return any(isinstance(v, list) and v and isinstance(v[0], dict) and "releaseDate" in v[0]
-               for v in document.values())
+    return any(
+        isinstance(v, list) and v and isinstance(v[0], dict) and "releaseDate" in v[0] for v in document.values()
+    )
 
 
 def _record_ocid(record: dict) -> str | None:
@@ -179,8 +184,9 @@ def _published(spill: Spill) -> Iterator[tuple[dict, Source] | Rejection]:
     for ocid, rows in groupby(spill.compiled(), key=lambda row: row[0]):
         rows = list(rows)
         for (_, file, document, _), (_, later_file, later_document, _) in pairwise(rows):
-            yield Rejection(Source(file, document), f"compiled release superseded by {later_file} document "
-                                                    f"{later_document}", ocid)
+            yield Rejection(
+                Source(file, document), f"compiled release superseded by {later_file} document {later_document}", ocid
+            )
         _, file, document, data = rows[-1]
         yield json.loads(data), Source(file, document)
 
@@ -191,15 +197,25 @@ def _merged(spill: Spill, given: ocdsmerge.Merger | None) -> Iterator[tuple[dict
         rows = list(rows)
         sources = [Source(file, document, version) for _, file, document, version, _, _ in rows]
         if rows[0][5]:
-            yield from (Rejection(source, "release superseded by the published compiled release", ocid)
-                        for source in sources)
+            yield from (
+                Rejection(source, "release superseded by the published compiled release", ocid) for source in sources
+            )
             continue
         merger = given or shipped_merger(max(source.version for source in sources))
         listed_under = sources[-1]
         yield merger.create_compiled_release([json.loads(row[4]) for row in rows]), listed_under
         # Releases of the ocid in other documents (another file, an earlier package) are accounted for there too.
-        elsewhere = {(s.file, s.document): s for s in sources if (s.file, s.document) != (listed_under.file,
-                                                                                         listed_under.document)}
-        yield from (Rejection(source, f"release merged into the compiled release of this ocid, whose awards are "
-                                      f"listed under {listed_under.file} document {listed_under.document}", ocid)
-                    for source in elsewhere.values())
+        elsewhere = {
+            (s.file, s.document): s
+            for s in sources
+            if (s.file, s.document) != (listed_under.file, listed_under.document)
+        }
+        yield from (
+            Rejection(
+                source,
+                f"release merged into the compiled release of this ocid, whose awards are "
+                f"listed under {listed_under.file} document {listed_under.document}",
+                ocid,
+            )
+            for source in elsewhere.values()
+        )

@@ -199,7 +199,7 @@ def _error_line(path: Path, encoding: str) -> int:
         lines += previous.count(b"\n")
         for at in range(len(chunk)):
             try:
-                behind.send(chunk[at:at + 1])
+                behind.send(chunk[at : at + 1])
             except ijson.JSONError:
                 return lines + chunk.count(b"\n", 0, at)
             events.clear()
