@@ -1,0 +1,27 @@
+"""The warehouse reference (pipeline/data/warehouse_columns.toml) and docs/warehouse.md, written from it. That its
+columns are the real tables' is tested on the demo warehouse (test_demo_pipeline.py), and that the assets show
+them in test_definitions.py."""
+
+from pathlib import Path
+
+from pipeline.lib import warehouse_columns
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_committed_docs_are_what_the_reference_writes():
+    committed = (ROOT / "docs" / "warehouse.md").read_text(encoding="utf-8")
+    assert committed == warehouse_columns.reference_markdown(), "docs/warehouse.md is stale: run `python3 dev.py docs`"
+
+
+def test_gdelt_events_takes_its_gdelt_columns_from_the_codebook():
+    columns = warehouse_columns.table("gdelt_events").columns
+    assert len(columns) == 61 + 3 and [c.name for c in columns[-3:]] == [
+        "source_file",
+        "source_line",
+        "partition_month",
+    ]
+    by_name = {c.name: c for c in columns}
+    # A column the reference describes keeps the codebook's type; the others keep the codebook's description too.
+    assert (by_name["DATEADDED"].type, by_name["DATEADDED"].from_codebook) == ("BIGINT", False)
+    assert by_name["MonthYear"].from_codebook and "YYYYMM" in by_name["MonthYear"].description
