@@ -1,8 +1,11 @@
-"""The warehouse reference (pipeline/data/warehouse_columns.toml) and docs/warehouse.md, written from it. That its
-columns are the real tables' is tested on the demo warehouse (test_demo_pipeline.py), and that the assets show
-them in test_definitions.py."""
+"""The docs: the warehouse reference (pipeline/data/warehouse_columns.toml) and docs/warehouse.md, written from it,
+and the files the README and docs/ name. That the reference's columns are the real tables' is tested on the demo
+warehouse (test_demo_pipeline.py), and that the assets show them in test_definitions.py."""
 
+import re
 from pathlib import Path
+
+import pytest
 
 from pipeline.lib import warehouse_columns
 
@@ -25,3 +28,10 @@ def test_gdelt_events_takes_its_gdelt_columns_from_the_codebook():
     # A column the reference describes keeps the codebook's type; the others keep the codebook's description too.
     assert (by_name["DATEADDED"].type, by_name["DATEADDED"].from_codebook) == ("BIGINT", False)
     assert by_name["MonthYear"].from_codebook and "YYYYMM" in by_name["MonthYear"].description
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/design.md", "docs/operations.md", "docs/formats.md"])
+def test_every_file_the_docs_name_exists(doc):
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    named = set(re.findall(r"`((?:pipeline|sql|tests|benchmarks|docs)/[\w./-]+)`", text))
+    assert named and not [path for path in sorted(named) if not (ROOT / path).exists()]
