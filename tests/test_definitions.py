@@ -7,6 +7,7 @@ import dagster as dg
 import pytest
 
 from pipeline.definitions import defs
+from pipeline.lib import warehouse_columns
 
 EXPECTED_GROUPS = {
     "demo": {"demo_truth"},
@@ -52,6 +53,23 @@ def test_every_asset_names_its_kinds():
     for key in graph.get_all_asset_keys():
         assert "duckdb" in graph.get(key).kinds, key
     assert {"python", "duckdb", "parquet"} <= graph.get(dg.AssetKey("event_study")).kinds
+
+
+def test_every_asset_shows_its_table_columns_from_the_warehouse_reference():
+    """Each asset writes the table of its name; its column schema in the UI is that table's in the reference, and
+    the reference's producer of each table or view is a real asset, of the op it names."""
+    graph = defs.resolve_asset_graph()
+    reference = warehouse_columns.tables()
+    for key in graph.get_all_asset_keys():
+        name = key.to_user_string()
+        schema = graph.get(key).metadata["dagster/column_schema"].schema
+        assert [(c.name, c.type, c.description) for c in schema.columns] == [
+            (c.name, c.type, c.description) for c in reference[name].columns
+        ], name
+    ops = {key.to_user_string(): a.op.name for a in defs.assets for key in a.keys}
+    for table in reference.values():
+        assert table.asset in ops, table.name
+        assert ops[table.asset] == (table.op or table.asset), table.name
 
 
 def test_checks_defined_apart_run_in_the_warehouse_pool_and_block():

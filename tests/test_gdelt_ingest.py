@@ -166,7 +166,7 @@ def test_a_refresh_with_no_new_files_does_no_work(tmp_path, con, real_export_byt
 def test_the_ledger_is_created_from_its_one_definition_and_refuses_rows_that_differ(con):
     ledger.ensure_ledger(con)
     described = con.execute("SELECT column_name, column_type FROM (DESCRIBE gdelt_files)").fetchall()
-    assert [name for name, _ in described] == [name for name, _, _ in ledger.LEDGER_COLUMNS]
+    assert [name for name, _ in described] == ledger.LEDGER_SCHEMA.names
     assert dict(described)["checked_at"] == "TIMESTAMP" and dict(described)["rows_kept"] == "BIGINT"
     assert ledger.ROW_COUNTS == ("rows_read", "rows_kept", "rows_out_of_scope", "rows_other_months", "rows_rejected")
     with pytest.raises(ValueError, match=r"missing \['checked_at', 'scope'\], unknown \['scop'\]"):
@@ -174,7 +174,7 @@ def test_the_ledger_is_created_from_its_one_definition_and_refuses_rows_that_dif
             ledger.RowCounts(),
             **{
                 n: None
-                for n, _, _ in ledger.LEDGER_COLUMNS
+                for n in ledger.LEDGER_SCHEMA.names
                 if n not in ledger.ROW_COUNTS and n not in ("scope", "checked_at")
             },
             scop="typo",

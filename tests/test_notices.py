@@ -410,9 +410,9 @@ def test_a_declared_encoding(tmp_path):
         read_notices(path)
 
 
-def test_the_readmes_mapping_example(tmp_path):
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    example = readme[readme.index("```toml\n[intention]") + len("```toml\n") :]
+def test_the_documented_mapping_example(tmp_path):
+    formats = (Path(__file__).parents[1] / "docs" / "formats.md").read_text(encoding="utf-8")
+    example = formats[formats.index("```toml\n[intention]") + len("```toml\n") :]
     mapping = tomllib.loads(example[: example.index("```")])
     path = tmp_path / "intentions.csv"
     path.write_text(

@@ -22,6 +22,7 @@ def test_wheel_ships_the_sql_and_reference_data(tmp_path):
     assert {
         "pipeline/data/gdelt2-events-codebook.csv",
         "pipeline/data/taxonomy.toml",
+        "pipeline/data/warehouse_columns.toml",
         "pipeline/data/ocds/release-schema-1.1.5.json",
         "pipeline/data/ocds/release-schema-1.0.3.json",
         "pipeline/data/china_prefecture_seats.csv",

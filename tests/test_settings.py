@@ -119,11 +119,11 @@ def test_dagster_cli_uses_the_shell_paths_and_names_them_first(tmp_path, geograp
     assert ours[0] in result.stderr  # and in the terminal
 
 
-def test_every_setting_is_documented_in_the_readme_with_its_default():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_every_setting_is_documented_with_its_default():
+    operations = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
     rows = {
         line.split("|")[1].strip().strip("`"): line
-        for line in readme.splitlines()
+        for line in operations.splitlines()
         if line.startswith("| `") and line.split("|")[1].strip().strip("`") in settings.BY_NAME
     }
     assert set(rows) == set(settings.BY_NAME)

@@ -1,4 +1,4 @@
-"""Reference data shipped inside the package (provenance: README, "Data provenance"), read the same way everywhere."""
+"""Reference data shipped inside the package (provenance: docs/provenance.md), read the same way everywhere."""
 
 import csv
 from importlib import resources

@@ -17,7 +17,7 @@ REFRESH_WHEN_UPSTREAM_UPDATES = (
 downstream_refresh = dg.AutomationConditionSensorDefinition(
     "downstream_refresh",
     target=dg.AssetSelection.all(),
-    default_status=dg.DefaultSensorStatus.STOPPED,  # a user turns refreshes on deliberately (README, Operations)
+    default_status=dg.DefaultSensorStatus.STOPPED,  # a user turns refreshes on deliberately (docs/operations.md)
     minimum_interval_seconds=30,  # Dagster's default: a tick reads the instance's records, nothing remote
     description="Materialises the assets downstream of an updated one (after a GDELT month or the contracts "
     "land): unrest, event windows, panels and estimates. Their run config is the default, which "

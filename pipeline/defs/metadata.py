@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipeline.lib import warehouse
+from pipeline.lib import warehouse, warehouse_columns
 
 
 def table_metadata(con, table: str, order_by: str = "", date_column: str | None = None, preview_rows: int = 10) -> dict:
@@ -25,11 +25,12 @@ def table_metadata(con, table: str, order_by: str = "", date_column: str | None 
     return meta
 
 
-def column_schema(columns: list[tuple[str, str, str]]) -> dg.MetadataValue:
-    """(name, type, description) triples as the column schema the UI shows."""
-    return dg.MetadataValue.table_schema(
-        dg.TableSchema(columns=[dg.TableColumn(name, type_, description=desc) for name, type_, desc in columns])
-    )
+def column_schema(table: str) -> dict[str, dg.MetadataValue]:
+    """The definition metadata of the asset that writes `table`: its columns as the warehouse reference
+    (pipeline/data/warehouse_columns.toml) describes them, which the UI shows as the asset's column schema."""
+    columns = warehouse_columns.table(table).columns
+    schema = dg.TableSchema(columns=[dg.TableColumn(c.name, c.type, description=c.description) for c in columns])
+    return {"dagster/column_schema": dg.MetadataValue.table_schema(schema)}
 
 
 def figure_metadata(png: bytes, path: Path, caption: str) -> dg.MetadataValue:

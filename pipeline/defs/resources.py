@@ -128,8 +128,8 @@ class GdeltBigQueryResource(dg.ConfigurableResource):
 
 
 class ContractsFileResource(dg.ConfigurableResource):
-    """CONTRACTS_PATH: a contracts file or directory, or a sources file (.toml) listing several (see README,
-    "Contracts file format")."""
+    """CONTRACTS_PATH: a contracts file or directory, or a sources file (.toml) listing several (see
+    docs/formats.md)."""
 
     path: str = Field(description="A contracts file or directory, or a sources file (.toml) listing several")
 

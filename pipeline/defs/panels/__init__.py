@@ -9,7 +9,7 @@ from pydantic import Field
 
 from pipeline.defs.automation import REFRESH_WHEN_UPSTREAM_UPDATES
 from pipeline.defs.checks import check_row
-from pipeline.defs.metadata import table_metadata
+from pipeline.defs.metadata import column_schema, table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL, warehouse_dir
 from pipeline.lib import sql
 from pipeline.lib.exports import export_with_manifest
@@ -51,6 +51,7 @@ class PanelConfig(dg.Config):
 
 
 @dg.asset(
+    metadata=column_schema("event_windows"),
     group_name="panels",
     deps=["unrest_events", "contracts"],
     pool=WAREHOUSE_POOL,
@@ -99,6 +100,7 @@ def windows_complete_and_pairs_add_up(
 
 
 @dg.asset(
+    metadata=column_schema("unrest_panel"),
     group_name="panels",
     deps=["unrest_events", "contracts", "covariates"],
     pool=WAREHOUSE_POOL,

@@ -4,7 +4,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
-from pipeline.defs.metadata import table_metadata
+from pipeline.defs.metadata import column_schema, table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL, ContractsFileResource
 from pipeline.lib import sql
 from pipeline.lib.procurement.contracts import (
@@ -90,6 +90,7 @@ def contract_sources(path: str, config: ProcurementConfig) -> list[ContractSourc
     specs=[
         dg.AssetSpec(
             "contracts",
+            metadata=column_schema("contracts"),
             group_name="procurement",
             deps=["regions"],
             kinds={"duckdb"},
@@ -98,6 +99,7 @@ def contract_sources(path: str, config: ProcurementConfig) -> list[ContractSourc
         ),
         dg.AssetSpec(
             "contract_quarantine",
+            metadata=column_schema("contract_quarantine"),
             group_name="procurement",
             kinds={"duckdb"},
             description="Contract records that cannot be used, with the reason and the raw values.",

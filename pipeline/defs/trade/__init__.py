@@ -8,7 +8,7 @@ from pydantic import Field
 from pipeline.defs.automation import REFRESH_WHEN_UPSTREAM_UPDATES
 from pipeline.defs.checks import check_row
 from pipeline.defs.estimation import read_panel, refuse_unknown, store_fits
-from pipeline.defs.metadata import table_metadata
+from pipeline.defs.metadata import column_schema, table_metadata
 from pipeline.defs.resources import WAREHOUSE_POOL, TradeDataResource, warehouse_dir
 from pipeline.lib import sql
 from pipeline.lib import warehouse as warehouse_lib
@@ -35,6 +35,7 @@ class TradeDataConfig(dg.Config):
     specs=[
         dg.AssetSpec(
             "trade_deals",
+            metadata=column_schema("trade_deals"),
             group_name="trade",
             deps=["regions"],
             kinds={"duckdb"},
@@ -43,6 +44,7 @@ class TradeDataConfig(dg.Config):
         ),
         dg.AssetSpec(
             "trade_deal_quarantine",
+            metadata=column_schema("trade_deal_quarantine"),
             group_name="trade",
             deps=["regions"],
             kinds={"duckdb"},
@@ -50,6 +52,7 @@ class TradeDataConfig(dg.Config):
         ),
         dg.AssetSpec(
             "covariates",
+            metadata=column_schema("covariates"),
             group_name="trade",
             deps=["regions"],
             kinds={"duckdb"},
@@ -58,6 +61,7 @@ class TradeDataConfig(dg.Config):
         ),
         dg.AssetSpec(
             "covariate_quarantine",
+            metadata=column_schema("covariate_quarantine"),
             group_name="trade",
             deps=["regions"],
             kinds={"duckdb"},
@@ -126,6 +130,7 @@ class TradePanelConfig(dg.Config):
 
 
 @dg.asset(
+    metadata=column_schema("trade_panel"),
     group_name="trade",
     deps=["trade_deals", "covariates", "unrest_events"],
     pool=WAREHOUSE_POOL,
@@ -196,6 +201,7 @@ class TradeEventStudyConfig(dg.Config):
 
 
 @dg.asset(
+    metadata=column_schema("trade_event_study"),
     group_name="trade",
     deps=["trade_panel"],
     pool=WAREHOUSE_POOL,

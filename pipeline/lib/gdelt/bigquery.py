@@ -177,7 +177,7 @@ def make_client(project: str | None = None, api_endpoint: str | None = None, loc
     except DefaultCredentialsError:
         raise BigQuerySourceError(
             "no Google Cloud credentials found: set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, "
-            "or run `gcloud auth application-default login` (see README, 'GDELT on BigQuery')"
+            "or run `gcloud auth application-default login` (see docs/design.md, 'GDELT on BigQuery')"
         ) from None
     project = project or default_project
     if not project:

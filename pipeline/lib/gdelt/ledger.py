@@ -1,10 +1,11 @@
-"""The GDELT ledger (table gdelt_files): its columns and its row counts, defined here once.
+"""The GDELT ledger (table gdelt_files): its schema, read from the warehouse reference, and its row counts.
 
 One row per events file (or BigQuery query) that holds an ingested month, with what became of it and how its
 rows were accounted for:
     rows_read = rows_kept + rows_out_of_scope + rows_other_months + rows_rejected
-sql/ddl/gdelt_files.sql creates the table from LEDGER_COLUMNS; the file path (ingest.py) and the BigQuery path
-(bigquery.py) both write rows with ledger_row, and every sum of the counts goes through RowCounts.
+sql/ddl/gdelt_files.sql creates the table from LEDGER_SCHEMA, the columns pipeline/data/warehouse_columns.toml
+describes; the file path (ingest.py) and the BigQuery path (bigquery.py) both write rows with ledger_row, and every
+sum of the counts goes through RowCounts.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from pipeline.lib import sql
+from pipeline.lib import sql, warehouse_columns
 from pipeline.lib.gdelt.dates import GDELT_V2_START, days_of
 
 
@@ -45,31 +46,10 @@ class RowCounts:
 
 ROW_COUNTS = tuple(f.name for f in fields(RowCounts))
 
-# (name, type, description): the ledger's columns in table order.
-LEDGER_COLUMNS = (
-    ("partition_month", pa.string(), "Monthly partition key (YYYY-MM-01) the file was ingested for."),
-    ("file_name", pa.string(), "The file's name as its list gives it (a BigQuery query: YYYYMMDD-YYYYMMDD.<table>)."),
-    ("url", pa.string(), "Where the file was read from (bigquery://<table> for a query)."),
-    ("layout", pa.string(), "v2-61, v1-58 or v1-57 (bigquery-v2, bigquery-v1 for a query)."),
-    ("expected_size", pa.int64(), "Size in bytes the file list promises (NULL where it gives none)."),
-    ("expected_md5", pa.string(), "MD5 the file list promises (NULL where it gives none)."),
-    ("status", pa.string(), "ok, or what went wrong: missing, size-mismatch, md5-mismatch, bad-zip, ..."),
-    ("detail", pa.string(), "What the status means for this file (the error, the BigQuery job)."),
-    ("attempts", pa.int64(), "Fetch attempts made."),
-    ("zipped_bytes", pa.int64(), "Bytes fetched."),
-    *(
-        (
-            name,
-            pa.int64(),
-            f"{name.replace('_', ' ').capitalize()}: part of rows_read = rows_kept + "
-            "rows_out_of_scope + rows_other_months + rows_rejected.",
-        )
-        for name in ROW_COUNTS
-    ),
-    ("scope", pa.string(), "The scope the file was ingested with, as Scope.describe writes it."),
-    ("checked_at", pa.timestamp("us"), "When the file was fetched and counted (UTC)."),
-)
-LEDGER_SCHEMA = pa.schema([(name, type_) for name, type_, _ in LEDGER_COLUMNS])
+# Arrow types of the reference's DuckDB types, for the ledger's columns.
+_ARROW_TYPES = {"VARCHAR": pa.string(), "BIGINT": pa.int64(), "TIMESTAMP": pa.timestamp("us")}
+# The ledger's columns, in table order, are those the warehouse reference describes (warehouse_columns.toml).
+LEDGER_SCHEMA = pa.schema([(c.name, _ARROW_TYPES[c.type]) for c in warehouse_columns.table("gdelt_files").columns])
 
 
 def ledger_row(counts: RowCounts, **values) -> dict:
@@ -88,7 +68,7 @@ def ledger_table(rows: list[dict]) -> pa.Table:
 
 
 def ensure_ledger(con: duckdb.DuckDBPyConnection) -> None:
-    """Create gdelt_files, if absent, with LEDGER_COLUMNS."""
+    """Create gdelt_files, if absent, with LEDGER_SCHEMA."""
     con.register("ledger_schema", LEDGER_SCHEMA.empty_table())
     try:
         sql.run(con, "ddl/gdelt_files")

@@ -77,13 +77,6 @@ def layouts() -> dict[str, Layout]:
     }
 
 
-# Columns the pipeline adds to every ingested row, so that each row can be traced to its file.
-LINEAGE_COLUMNS = (
-    Column("source_file", "STRING", "Name of the GDELT file the row was read from."),
-    Column("source_line", "INTEGER", "1-based line number of the row in that file (after unzipping)."),
-    Column("partition_month", "STRING", "Monthly partition key (YYYY-MM-01) the row was ingested under."),
-)
-
 # The GDELT columns the unrest path reads (sql/gdelt/unrest_screening.sql, sql/geo/event_points.sql,
 # sql/geo/event_places.sql, sql/gdelt/unrest_events.sql), in the schema's order: what the BigQuery extraction
 # fetches, since BigQuery bills by the column. A test parses that SQL and fails when the two disagree.

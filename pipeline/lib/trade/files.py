@@ -1,6 +1,6 @@
 """The trade-deal and covariate files a researcher supplies: checked, typed, and every record accounted for.
 
-Both are CSV files with a fixed header (TRADE_DEAL_COLUMNS, COVARIATE_COLUMNS; see the README). Each record
+Both are CSV files with a fixed header (TRADE_DEAL_COLUMNS, COVARIATE_COLUMNS; see docs/formats.md). Each record
 ends up either in the table (trade_deals, covariates) or in its quarantine table with the reason. With no
 file configured, the tables are created empty, so the panels that join them still run.
 """

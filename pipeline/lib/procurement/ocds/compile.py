@@ -23,7 +23,7 @@ from pipeline.lib.procurement.contracts import ContractFileError
 from pipeline.lib.procurement.ocds.documents import Document, Element, read_documents
 from pipeline.lib.procurement.ocds.spill import Spill
 
-# The standard's release schemas (Apache-2.0; README, Data provenance), by the minor version a package declares.
+# The standard's release schemas (Apache-2.0; docs/provenance.md), by the minor version a package declares.
 SHIPPED_SCHEMAS = {"1.0": "ocds/release-schema-1.0.3.json", "1.1": "ocds/release-schema-1.1.5.json"}
 UNPACKAGED_VERSION = "1.1"  # a release or record without its package cannot say; the current minor version
 
