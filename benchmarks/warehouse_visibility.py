@@ -98,7 +98,7 @@ def main() -> None:
             con.execute(insert, {"first": written, "rows": rows})
         written += rows
 
-    print(f"{'size GB':>8} {'copy: write':>12} {'publish':>8} {'lake: write':>12} {'commit':>7}   publish/commit")
+    print(f"{'size GB':>8} {'copy: write':>12} {'publish':>8} {'lake: write':>12} {'commit':>8}   publish/commit")
     for target in [s for s in SIZES_GB if s <= args.max_gb]:
         while size_gb(DATA / "warehouse.duckdb") < target * 0.95:
             grow(args.step_rows * (1 if target <= 1 else 5))  # small steps while the sizes are close together
@@ -116,7 +116,7 @@ def main() -> None:
         publish, commit = published - file_written, committed - lake_written
         print(
             f"{size_gb(DATA / 'warehouse.duckdb'):8.2f} {file_written - started:10.2f} s {publish:6.2f} s "
-            f"{lake_written - published:10.2f} s {commit:5.2f} s   {publish / commit:8.1f}x   "
+            f"{lake_written - published:10.2f} s {commit * 1000:5.0f} ms {publish / commit:8.0f}x   "
             f"(lake {size_gb(DATA / 'lake'):.2f} GB, {written:,} rows)",
             flush=True,
         )
