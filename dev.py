@@ -5,6 +5,7 @@
     python3 dev.py test    the same set-up, then ruff (lint and format check) and the test suite
                            (extra arguments go to pytest)
     python3 dev.py ui      the Dagster UI at http://127.0.0.1:3000, reading pipeline.env (the shell wins)
+    python3 dev.py sql     the DuckDB shell on the published warehouse, read-only (arguments go to the shell)
     python3 dev.py docs    write docs/warehouse.md from the warehouse reference, pipeline/data/warehouse_columns.toml
 
 Set-up is idempotent: the virtual environment is rebuilt only when requirements.lock or pyproject.toml change.
@@ -101,7 +102,7 @@ def _signal_group(pgid: int, signum: int) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("demo", "test", "ui", "docs"):
+    if not argv or argv[0] not in ("demo", "test", "ui", "sql", "docs"):
         print(__doc__)
         return 2
     ensure_environment()
@@ -118,6 +119,8 @@ def main(argv: list[str]) -> int:
                 )
                 return 1
         args = [PYTHON, "-m", "pytest", *rest]
+    elif command == "sql":
+        args = [PYTHON, "-m", "pipeline.lib.shell", *rest]
     elif command == "docs":
         args = [PYTHON, "-m", "pipeline.lib.warehouse_columns", ROOT / "docs" / "warehouse.md"]
     else:
