@@ -99,10 +99,10 @@ def table_digests(path: Path) -> dict[str, str]:
 # (pyproject.toml: --dist loadfile --no-loadscope-reorder), giving a worker its next file as soon as two of its
 # tests are left: so the long files start first, each on a worker of its own, and the short files fill in.
 LONGEST_FIRST = (
-    "test_automation.py",
-    "test_recovery.py",
     "test_demo_pipeline.py",
+    "test_recovery.py",
     "test_browser.py",
+    "test_automation.py",
     "test_concurrency.py",
     "test_refresh.py",
     "test_settings.py",

@@ -112,7 +112,7 @@ def demo_mirror(tmp_path_factory) -> str:
 
 def test_months_in_concurrent_runs_equal_a_serial_backfill(tmp_path, demo_mirror, monkeypatch):
     serial, concurrent = tmp_path / "serial" / "warehouse.duckdb", tmp_path / "concurrent" / "warehouse.duckdb"
-    with dg.instance_for_test() as instance:
+    with dg.DagsterInstance.ephemeral() as instance:  # in memory: only the concurrent runs need storage
         for partition in MONTHS:
             assert _ingest(serial, demo_mirror, partition, [], instance).success
     home = tmp_path / "dagster_home"

@@ -61,13 +61,15 @@ WITHIN = 120  # seconds for anything the test waits for
 
 @pytest.fixture
 def gdelt():
-    """Three exports of 1 March 2018; the second one's download hangs half-way until the fault is cleared."""
+    """Three exports of 1 March 2018, listed, the last named by lastupdate.txt; the second one's download hangs
+    half-way until the fault is cleared."""
     real = REAL_EXPORT.read_bytes().splitlines(keepends=True)
     names = [f"201803010{n}00.export.CSV" for n in ("000", "015", "030")]
     files = {f"{name}.zip": zipped(name, b"".join(real[: 40 + i])) for i, name in enumerate(names)}
-    files["masterfilelist.txt"] = "".join(
-        f"{len(data)} {hashlib.md5(data).hexdigest()} {GDELT_URL}{name}\n" for name, data in files.items()
-    ).encode()
+    lines = [f"{len(data)} {hashlib.md5(data).hexdigest()} {GDELT_URL}{name}\n" for name, data in files.items()]
+    files["masterfilelist.txt"] = "".join(lines).encode()
+    # As GDELT has it: a run that found none would retry its 404 for 7 s before reading the list by range.
+    files["lastupdate.txt"] = lines[-1].encode()
     with FakeGdelt(files, {f"{names[1]}.zip": "hang"}) as server:
         yield server
 

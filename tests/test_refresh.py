@@ -141,7 +141,7 @@ def test_ten_ticks_after_the_first_read_under_a_megabyte_of_lists(tmp_path, gdel
         gdelt.publish()
     first_list = len(gdelt.files[MASTER])
     database = tmp_path / "warehouse.duckdb"
-    with FakeGdelt(gdelt.files) as server, dg.instance_for_test() as instance:
+    with FakeGdelt(gdelt.files) as server, dg.DagsterInstance.ephemeral() as instance:
         resource, cursor, sent, reads = _resource(server, tmp_path), None, [], []
         for tick in range(11):
             if tick:

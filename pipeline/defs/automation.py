@@ -6,7 +6,12 @@ This condition reacts to updates only: a month lands, and unrest, windows, panel
 one run per tick, after the upstream run is done.
 """
 
+import os
+
 import dagster as dg
+
+# Seconds between the sensor's ticks; the daemon's test shortens them, which is all it would otherwise wait for.
+MINIMUM_INTERVAL_VARIABLE = "DOWNSTREAM_REFRESH_MINIMUM_INTERVAL_SECONDS"
 
 REFRESH_WHEN_UPSTREAM_UPDATES = (
     dg.AutomationCondition.any_deps_updated().since_last_handled()
@@ -18,7 +23,8 @@ downstream_refresh = dg.AutomationConditionSensorDefinition(
     "downstream_refresh",
     target=dg.AssetSelection.all(),
     default_status=dg.DefaultSensorStatus.STOPPED,  # a user turns refreshes on deliberately (docs/operations.md)
-    minimum_interval_seconds=30,  # Dagster's default: a tick reads the instance's records, nothing remote
+    # Dagster's default: a tick reads the instance's records, nothing remote (docs/operations.md names the variable).
+    minimum_interval_seconds=int(os.environ.get(MINIMUM_INTERVAL_VARIABLE, "30")),
     description="Materialises the assets downstream of an updated one (after a GDELT month or the contracts "
     "land): unrest, event windows, panels and estimates. Their run config is the default, which "
     "keeps the warehouse's recorded scope and unrest presets.",

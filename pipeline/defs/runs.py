@@ -36,9 +36,19 @@ class ReportingPoolWaits(dg.Executor):
 def executor_reporting_pool_waits(init_context: dg.InitExecutorContext) -> dg.Executor:
     """Dagster's default executor, with the same run config (`execution: config: multiprocess: ...` or
     `in_process:`). In process, resources are set up before the steps claim their slots, and the warehouse
-    resource reports the waits (pipeline/defs/resources.py)."""
-    executor = dg.multi_or_in_process_executor.executor_creation_fn(init_context)
-    return executor if "in_process" in init_context.executor_config else ReportingPoolWaits(executor)
+    resource reports the waits (pipeline/defs/resources.py).
+
+    Multiprocess steps start by forkserver unless the run config says otherwise: forked from one process that has
+    imported the project, a step starts in well under a second, where a spawned one imports Dagster and the project
+    again (about 2 s each, for each asset and each check). Dagster's own default is spawn; Python's became
+    forkserver in 3.14."""
+    config = init_context.executor_config
+    if "in_process" in config:
+        return dg.multi_or_in_process_executor.executor_creation_fn(init_context)
+    if config["multiprocess"].get("start_method") is None:
+        config = {"multiprocess": {**config["multiprocess"], "start_method": {"forkserver": {}}}}
+    executor = dg.multi_or_in_process_executor.executor_creation_fn(init_context._replace(executor_config=config))
+    return ReportingPoolWaits(executor)
 
 
 @dg.sensor(
