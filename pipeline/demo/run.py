@@ -104,7 +104,9 @@ def main() -> int:
             print(recovered)
         materialize_demo(instance)
     published = warehouse.published_path(os.environ["WAREHOUSE_PATH"])
-    print(f"warehouse: {os.environ['WAREHOUSE_PATH']}; query its published copy: duckdb -readonly {published}")
+    print(
+        f"warehouse: {os.environ['WAREHOUSE_PATH']}; query its published copy, {published}, with `python3 dev.py sql`"
+    )
     return 0
 
 
