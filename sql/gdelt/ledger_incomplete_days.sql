@@ -32,17 +32,15 @@ spans AS (
     FROM files
 ),
 covering AS (
-    SELECT d.day, count(*) FILTER (WHERE f.status = 'ok') AS ok_files, count(f.first_day) AS listed_files,
+    SELECT d.day,
+           CASE WHEN d.day >= $gdelt_v2_start::DATE THEN $v2_files_per_day ELSE 1 END AS expected_files,
+           count(*) FILTER (WHERE f.status = 'ok') AS ok_files, count(f.first_day) AS listed_files,
            count(*) FILTER (WHERE f.status = 'ok' AND f.is_query) AS ok_queries
     FROM days AS d
     LEFT JOIN spans AS f ON d.day BETWEEN f.first_day AND f.last_day
     GROUP BY d.day
 )
-SELECT day,
-       CASE WHEN day >= $gdelt_v2_start::DATE THEN $v2_files_per_day ELSE 1 END AS expected_files,
-       listed_files,
-       ok_files
+SELECT day, expected_files, listed_files, ok_files
 FROM covering
-WHERE day <= $last_listed_day::DATE AND ok_queries = 0
-  AND ok_files < CASE WHEN day >= $gdelt_v2_start::DATE THEN $v2_files_per_day ELSE 1 END
+WHERE day <= $last_listed_day::DATE AND ok_queries = 0 AND ok_files < expected_files
 ORDER BY day;
