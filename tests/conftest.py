@@ -61,6 +61,22 @@ def geography_db(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A private PostgreSQL cluster (tests/postgres.py), started once per test process (each xdist worker has its
+    own) when a test first asks for it; it fails, not skips, where PostgreSQL is not installed: CI installs it."""
+    from postgres import running_cluster
+
+    with running_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def postgres_database(postgres_cluster) -> str:
+    """The libpq connection string of a new, empty database in the session's cluster, one for each test."""
+    return postgres_cluster.create_database()
+
+
 @pytest.fixture
 def real_export_bytes() -> bytes:
     return REAL_EXPORT.read_bytes()
