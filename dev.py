@@ -5,7 +5,7 @@
     python3 dev.py test    the same set-up, then ruff (lint and format check) and the test suite
                            (extra arguments go to pytest)
     python3 dev.py ui      the Dagster UI at http://127.0.0.1:3000, reading pipeline.env (the shell wins)
-    python3 dev.py sql     the DuckDB shell on the published warehouse, read-only (arguments go to the shell)
+    python3 dev.py sql     the DuckDB shell on the warehouse (the lake), read-only (arguments go to the shell)
     python3 dev.py docs    write docs/warehouse.md from the warehouse reference, pipeline/data/warehouse_columns.toml
 
 Set-up is idempotent: the virtual environment is rebuilt only when requirements.lock or pyproject.toml change.

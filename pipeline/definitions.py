@@ -15,7 +15,18 @@ from pipeline.lib import settings
 
 settings.load()
 
-from pipeline.defs import automation, demo, estimates, gdelt, geo, panels, procurement, runs, trade  # noqa: E402
+from pipeline.defs import (  # noqa: E402
+    automation,
+    demo,
+    estimates,
+    gdelt,
+    geo,
+    maintenance,
+    panels,
+    procurement,
+    runs,
+    trade,
+)
 from pipeline.defs.resources import RESOURCES  # noqa: E402
 
 defs = dg.Definitions.merge(
@@ -26,6 +37,7 @@ defs = dg.Definitions.merge(
     estimates.defs,
     trade.defs,
     demo.defs,
+    maintenance.defs,
     automation.defs,
     runs.defs,
     dg.Definitions(resources=RESOURCES),

@@ -77,6 +77,18 @@ def postgres_database(postgres_cluster) -> str:
     return postgres_cluster.create_database()
 
 
+# The tables the geo assets build, which conftest's geography_db holds.
+GEOGRAPHY = ("regions", "fips_adm1_crosswalk", "fips_adm1_iso_crosswalk", "prefecture_boundaries")
+
+
+def copy_geography(con, geography_db: Path) -> None:
+    """Copy the geography geography_db built into the warehouse `con` writes, as the geo assets would have built it."""
+    con.execute(f"ATTACH '{geography_db}' AS geo (READ_ONLY)")
+    for table in GEOGRAPHY:
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM geo.{table}")
+    con.execute("DETACH geo")
+
+
 @pytest.fixture
 def real_export_bytes() -> bytes:
     return REAL_EXPORT.read_bytes()
@@ -95,19 +107,36 @@ def stop_process_group(process) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def table_digests(path: Path) -> dict[str, str]:
+def table_digests(lake) -> dict[str, str]:
     """A digest of every table's rows, in sorted order, so that two warehouses can be compared whatever order they
-    were written in. checked_at records when the ledger checked each file: the one value that differs between runs."""
-    import duckdb
+    were written in. checked_at records when the ledger checked each file, and export_manifests the snapshots the
+    exports were read from: the values that differ between runs. `lake`: a warehouse.Location, or the directory
+    of a lake with the embedded catalog."""
+    from pipeline.lib import warehouse
 
-    con = duckdb.connect(str(path), read_only=True)
+    con = warehouse.connect(lake, read_only=True)
     digests = {}
-    for (table,) in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall():
-        columns = "* EXCLUDE (checked_at)" if table == "gdelt_files" else "*"
-        rows = con.execute(f'SELECT {columns} FROM "{table}" ORDER BY ALL').fetchall()
+    tables = "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() ORDER BY 1"
+    for (table,) in con.execute(tables).fetchall():
+        columns = {"gdelt_files": "* EXCLUDE (checked_at)", "export_manifests": "* EXCLUDE (lake_snapshot)"}
+        rows = con.execute(f'SELECT {columns.get(table, "*")} FROM "{table}" ORDER BY ALL').fetchall()
         digests[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
     con.close()
     return digests
+
+
+def copy_lake(source: Path, target: Path) -> Path:
+    """A copy of the lake in directory `source` (closed) at `target`, its catalog's data path moved with it."""
+    import shutil
+    import sqlite3
+    from contextlib import closing
+
+    shutil.copytree(source, target)
+    with closing(sqlite3.connect(target / "catalog.sqlite")) as catalog, catalog:
+        catalog.execute(
+            "UPDATE ducklake_metadata SET value = ? WHERE key = 'data_path'", (f"{(target / 'data').resolve()}/",)
+        )
+    return target
 
 
 # The files whose tests start Dagster processes, a browser or the demo, longest first (measured with --durations),

@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from conftest import REAL_EXPORT, stop_process_group, write_mirror, zipped
+from conftest import REAL_EXPORT, copy_geography, stop_process_group, write_mirror, zipped
 
 from pipeline.definitions import defs
 from pipeline.defs.automation import MINIMUM_INTERVAL_VARIABLE
@@ -20,11 +20,11 @@ from pipeline.defs.gdelt.assets import UnrestConfig, gdelt_ingest
 from pipeline.defs.resources import GdeltMirrorResource, WarehouseResource
 from pipeline.demo.run import demo_environment
 from pipeline.lib import settings
+from pipeline.lib import warehouse as warehouse_lib
 from pipeline.lib.gdelt.unrest import UnrestDefinition, held_definitions, preset, write_definitions
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-GEOGRAPHY = ("regions", "fips_adm1_crosswalk", "fips_adm1_iso_crosswalk", "prefecture_boundaries")
 DOWNSTREAM_OF_GDELT = {
     "event_places",
     "unrest_definitions",
@@ -49,7 +49,7 @@ def test_a_month_that_lands_refreshes_everything_downstream(tmp_path):
             partition_key="2018-03-01",
             instance=instance,
             resources={
-                "warehouse": WarehouseResource(database=str(tmp_path / "w.duckdb")),
+                "warehouse": WarehouseResource(path=str(tmp_path / "lake")),
                 "gdelt": GdeltMirrorResource(base_url=str(mirror), cache_dir=str(tmp_path / "cache")),
                 "gdelt_bigquery": dg.ResourceDefinition.none_resource(),
             },
@@ -101,10 +101,8 @@ def test_the_daemon_materialises_unrest_after_a_month_lands(tmp_path, geography_
     env[MINIMUM_INTERVAL_VARIABLE] = "5"  # the tick after the month lands comes within 5 s, not 30
     warehouse = Path(env["WAREHOUSE_PATH"])
     warehouse.parent.mkdir(parents=True)
-    con = duckdb.connect(str(warehouse))
-    con.execute(f"ATTACH '{geography_db}' AS geo (READ_ONLY)")
-    for table in GEOGRAPHY:  # the geography unrest places events in, as the geo assets would have built it
-        con.execute(f"CREATE TABLE {table} AS SELECT * FROM geo.{table}")
+    con = warehouse_lib.connect(warehouse)
+    copy_geography(con, geography_db)  # the geography unrest places events in, as the geo assets would have built it
     con.close()
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     with dg.DagsterInstance.get():  # its storage, created once before several processes open it
@@ -165,7 +163,7 @@ def test_the_daemon_materialises_unrest_after_a_month_lands(tmp_path, geography_
             assert {key.to_user_string() for key in run.asset_selection} == DOWNSTREAM_OF_GDELT
     finally:
         stop_process_group(daemon)
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = warehouse_lib.connect(warehouse, read_only=True)
     # Every event of the month that landed went through the screening (the real export has 25 in China).
     assert con.execute(
         "SELECT (SELECT count(*) FROM unrest_screening), (SELECT count(*) FROM gdelt_events)"

@@ -1,5 +1,6 @@
 """Every asset materialised in-process on the demo world, against a temporary warehouse."""
 
+import hashlib
 import json
 import os
 import subprocess
@@ -7,13 +8,12 @@ import sys
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import pytest
-from conftest import table_digests
+from conftest import copy_lake, table_digests
 
 from pipeline.demo.run import demo_environment, materialize_demo
 from pipeline.demo.world import DemoSpec
-from pipeline.lib import settings, warehouse_columns
+from pipeline.lib import settings, warehouse, warehouse_columns
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,22 +23,29 @@ QUARTERS = SPEC.years * 4
 
 
 @pytest.fixture(scope="module")
-def demo_command(tmp_path_factory):
-    """`python3 dev.py demo`'s command in a process, directory and instance of its own, with another hash seed and
-    one polars thread instead of one per core. Set up before `demo`, it runs while `demo` materialises in process."""
+def demo_command(tmp_path_factory, postgres_cluster):
+    """`python3 dev.py demo`'s command in a process, directory and instance of its own, with another hash seed, one
+    polars thread instead of one per core, and the lake's catalog in a real PostgreSQL (conftest's private
+    cluster) instead of SQLite. Set up before `demo`, it runs while `demo` materialises in process."""
     root = tmp_path_factory.mktemp("demo_command")
+    catalog = f"postgres:{postgres_cluster.create_database('demo')}"
     home = root / ".dagster_home"
     home.mkdir()
     (home / "dagster.yaml").symlink_to(ROOT / "dagster.yaml")
     env = {k: v for k, v in os.environ.items() if k not in settings.BY_NAME and k != settings.ORIGINS_VARIABLE}
-    env |= {"DAGSTER_HOME": str(home), "PYTHONHASHSEED": "4242", "POLARS_MAX_THREADS": "1"}
+    env |= {
+        "DAGSTER_HOME": str(home),
+        "PYTHONHASHSEED": "4242",
+        "POLARS_MAX_THREADS": "1",
+        "WAREHOUSE_CATALOG": catalog,
+    }
     stdout, stderr = root / "stdout.log", root / "stderr.log"
     with stdout.open("w") as out, stderr.open("w") as err:
         process = subprocess.Popen(
             [sys.executable, "-m", "pipeline.demo.run"], cwd=root, env=env, stdout=out, stderr=err
         )
     try:
-        yield {"root": root, "home": home, "process": process, "stdout": stdout, "stderr": stderr}
+        yield {"root": root, "home": home, "process": process, "stdout": stdout, "stderr": stderr, "catalog": catalog}
     finally:
         process.kill()
         process.wait()
@@ -57,29 +64,31 @@ def demo(tmp_path_factory):
                 "root": root,
                 "instance": instance,
                 "truth": truth,
-                "warehouse": str(root / "data" / "warehouse.duckdb"),
+                "warehouse": root / "data" / "lake",
             }
 
 
 @pytest.fixture
 def con(demo):
-    connection = duckdb.connect(demo["warehouse"], read_only=True)
+    connection = warehouse.connect(demo["warehouse"], read_only=True)
     yield connection
     connection.close()
 
 
 @pytest.mark.slow
 def test_demo_command_in_a_real_instance_gives_the_same_bytes(demo_command, demo):
-    """`python3 dev.py demo`'s command, in its own process with another hash seed and thread count and the
-    project's instance, writes exactly the warehouse, figure, exports and demo files of the in-process demo."""
+    """`python3 dev.py demo`'s command, in its own process with another hash seed and thread count, the project's
+    instance and a PostgreSQL catalog, writes exactly the warehouse rows (table for table, row for row), figure,
+    exports and demo files of the in-process demo on the embedded SQLite catalog."""
     home = demo_command["home"]
     returncode = demo_command["process"].wait(timeout=600)
     assert returncode == 0, demo_command["stderr"].read_text()[-3000:]
     assert "done: regions, unrest, contracts, panels and estimates" in demo_command["stdout"].read_text()
     assert (home / "history" / "runs.db").is_file()  # the runs are in the instance's own SQLite storage
-    mine, theirs = demo_command["root"] / "data", demo["root"] / "data"
-    digests = table_digests(mine / "warehouse.duckdb")
-    assert len(digests) == 24 and digests == table_digests(theirs / "warehouse.duckdb")
+    mine, theirs = demo_command["root"] / "data" / "lake", demo["root"] / "data" / "lake"
+    assert not (mine / "catalog.sqlite").exists()  # the PostgreSQL catalog was used, not a SQLite one
+    digests = table_digests(warehouse.Location(mine, demo_command["catalog"]))
+    assert len(digests) == 25 and digests == table_digests(theirs)
     for name in (
         "figures/event_study_sun_abraham_first_high_unrest_ps_ai_contracts.png",
         "exports/unrest_panel.parquet",
@@ -88,8 +97,8 @@ def test_demo_command_in_a_real_instance_gives_the_same_bytes(demo_command, demo
         "exports/event_study.manifest.json",
     ):
         assert (mine / name).read_bytes() == (theirs / name).read_bytes(), name
-    zips = sorted((mine / "demo/gdelt").iterdir())
-    assert [p.read_bytes() for p in zips] == [(theirs / "demo/gdelt" / p.name).read_bytes() for p in zips]
+    zips = sorted((mine.parent / "demo/gdelt").iterdir())
+    assert [p.read_bytes() for p in zips] == [(theirs.parent / "demo/gdelt" / p.name).read_bytes() for p in zips]
 
 
 def test_every_table_and_view_has_the_columns_of_the_warehouse_reference(con):
@@ -100,7 +109,7 @@ def test_every_table_and_view_has_the_columns_of_the_warehouse_reference(con):
         SELECT t.table_name, t.table_type, c.column_name, c.data_type
         FROM information_schema.tables AS t
         JOIN information_schema.columns AS c USING (table_catalog, table_schema, table_name)
-        WHERE t.table_schema = 'main'
+        WHERE t.table_catalog = current_database() AND t.table_schema = 'main'
         ORDER BY t.table_name, c.ordinal_position
     """).fetchall():
         real.setdefault(table, (kind == "VIEW", []))[1].append((column, type_))
@@ -234,7 +243,7 @@ def test_placebo_sectors_show_no_effect_after_unrest(con):
 
 
 def test_figures_are_written(demo):
-    figures = demo["root"] / "data" / "figures"
+    figures = demo["warehouse"] / "figures"
     for spec in (
         "aitocracy_distributed_lag",
         "twfe_first_high_unrest",
@@ -278,7 +287,7 @@ def test_all_four_estimators_fill_the_coefficient_table(con):
 def test_rematerialising_an_unchanged_partition_changes_nothing(demo):
     from pipeline.definitions import defs
 
-    before = duckdb.connect(demo["warehouse"], read_only=True)
+    before = warehouse.connect(demo["warehouse"], read_only=True)
     counts_before = before.execute("SELECT count(*), sum(rows_read) FROM gdelt_files").fetchone()
     events_before = before.execute("SELECT count(*) FROM gdelt_events").fetchone()[0]
     before.close()
@@ -293,7 +302,7 @@ def test_rematerialising_an_unchanged_partition_changes_nothing(demo):
         },
     )
     assert result.success
-    after = duckdb.connect(demo["warehouse"], read_only=True)
+    after = warehouse.connect(demo["warehouse"], read_only=True)
     assert after.execute("SELECT count(*), sum(rows_read) FROM gdelt_files").fetchone() == counts_before
     assert after.execute("SELECT count(*) FROM gdelt_events").fetchone()[0] == events_before
     after.close()
@@ -329,9 +338,7 @@ def test_trade_design_recovers_the_planted_jump_in_low_polity_importers_only(con
         assert clusters == demo["truth"]["importers"] // 2
     jump = next(f for f in fits if f[:2] == ("autocracy_or_weak_democracy", 0))
     assert jump[2] > 0  # the same-year jump is there, not just covered
-    assert (
-        demo["root"] / "data" / "figures" / "trade_event_study_mature_democracy_imports_from_exporter.png"
-    ).is_file()
+    assert (demo["warehouse"] / "figures" / "trade_event_study_mature_democracy_imports_from_exporter.png").is_file()
 
 
 def test_trade_panel_counts_the_country_world(con, demo):
@@ -366,8 +373,7 @@ def test_switching_preset_changes_only_configuration(demo, tmp_path, monkeypatch
     """Other presets through the same assets: only the run config differs, and the panel says which ran."""
     from pipeline.definitions import defs
 
-    copy = tmp_path / "warehouse.duckdb"
-    copy.write_bytes((demo["root"] / "data" / "warehouse.duckdb").read_bytes())
+    copy = copy_lake(demo["warehouse"], tmp_path / "lake")
     monkeypatch.setenv("WAREHOUSE_PATH", str(copy))
     result = dg.materialize(
         list(defs.assets),
@@ -382,7 +388,7 @@ def test_switching_preset_changes_only_configuration(demo, tmp_path, monkeypatch
         },
     )
     assert result.success
-    con = duckdb.connect(str(copy), read_only=True)
+    con = warehouse.connect(copy, read_only=True)
     by_preset = dict(con.execute("SELECT preset, count(*) FROM unrest_events GROUP BY ALL").fetchall())
     riots = con.execute(
         "SELECT count(*) FROM unrest_events WHERE preset = 'riots' AND prefecture_id IS NOT NULL "
@@ -412,10 +418,64 @@ def test_per_capita_outcome_in_the_demo_panel(con):
 
 
 def test_panel_manifests_digest_every_table_the_panel_reads(demo):
-    exports = demo["root"] / "data" / "exports"
+    exports = demo["warehouse"] / "exports"
     for name, inputs in (
         ("unrest_panel", {"unrest_events", "contracts", "covariates"}),
         ("trade_panel", {"trade_deals", "covariates", "unrest_events"}),
     ):
         manifest = json.loads((exports / f"{name}.manifest.json").read_text())
         assert set(manifest["inputs"]) == inputs, name
+
+
+def test_a_panel_exported_before_a_month_lands_is_read_again_from_its_manifests_snapshot(demo, tmp_path, monkeypatch):
+    """The panel is exported while a month of GDELT is missing; the month lands and the panel is rebuilt; the
+    documented one-liner reads the first export again, byte for byte, from the snapshot its manifest cites."""
+    from pipeline.definitions import defs
+
+    copy = copy_lake(demo["warehouse"], tmp_path / "lake")
+    monkeypatch.setenv("WAREHOUSE_PATH", str(copy))
+    with warehouse.connect(copy) as con:
+        (month,) = con.execute(
+            "SELECT max(partition_month) FROM gdelt_events WHERE ActionGeo_CountryCode = 'CH'"
+        ).fetchone()
+        with warehouse.transaction(con):
+            for table in ("gdelt_events", "gdelt_files", "gdelt_rejects"):
+                con.execute(f"DELETE FROM {table} WHERE partition_month = $month", {"month": month})
+    unrest_and_panel = dg.AssetSelection.assets(
+        "unrest_definitions", "unrest_screening", "unrest_events", "unrest_panel"
+    )
+
+    def materialise(selection, **options):
+        result = dg.materialize(
+            list(defs.assets), selection=selection, instance=demo["instance"], resources=defs.resources, **options
+        )
+        assert result.success
+
+    materialise(unrest_and_panel)
+    before = json.loads((copy / "exports" / "unrest_panel.manifest.json").read_text())
+    materialise(
+        dg.AssetSelection.assets("gdelt_files", "gdelt_events", "gdelt_rejects"),
+        partition_key=month,
+        run_config={
+            "ops": {"gdelt_ingest": {"config": {"expected_files_per_day": SPEC.files_per_day, "countries": []}}}
+        },
+    )
+    materialise(unrest_and_panel)
+    after = json.loads((copy / "exports" / "unrest_panel.manifest.json").read_text())
+    assert after["lake_snapshot"] > before["lake_snapshot"] and after["export_sha256"] != before["export_sha256"]
+    again = tmp_path / "again.parquet"
+    query = f"COPY (FROM unrest_panel AT (VERSION => {before['lake_snapshot']}) ORDER BY ALL) TO '{again}'"
+    env = {k: v for k, v in os.environ.items() if k not in settings.BY_NAME and k != settings.ORIGINS_VARIABLE}
+    reread = subprocess.run(
+        [sys.executable, "dev.py", "sql", "-c", query],
+        cwd=ROOT,
+        env={**env, "WAREHOUSE_PATH": str(copy)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert reread.returncode == 0, reread.stderr
+    assert hashlib.sha256(again.read_bytes()).hexdigest() == before["export_sha256"]
+    with warehouse.connect(copy, read_only=True) as con:
+        cited = {row[0] for row in con.execute("SELECT lake_snapshot FROM export_manifests").fetchall()}
+    assert {before["lake_snapshot"], after["lake_snapshot"]} <= cited  # what maintenance keeps

@@ -18,11 +18,10 @@ from bigquery_server import ACCESS_TOKEN, FakeBigQuery
 from conftest import REAL_EXPORT, write_mirror, zipped
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from dagster_duckdb import DuckDBResource
 from sqlglot import exp
 
 from pipeline.defs.gdelt.assets import gdelt_ingest
-from pipeline.defs.resources import GdeltBigQueryResource, GdeltMirrorResource
+from pipeline.defs.resources import GdeltBigQueryResource, GdeltMirrorResource, WarehouseResource
 from pipeline.lib import sql, warehouse
 from pipeline.lib.gdelt import bigquery, ledger
 from pipeline.lib.gdelt.filelist import files_for_month
@@ -109,7 +108,7 @@ def credentials(tmp_path, monkeypatch):
 def _file_path_month(tmp_path, world, scope: Scope) -> duckdb.DuckDBPyConnection:
     mirror_dir = write_mirror(tmp_path / "mirror", {f"{n}.zip": zipped(n, d) for n, (d, _) in world.items()})
     mirror = Mirror(str(mirror_dir))
-    con = warehouse.connect(tmp_path / "files.duckdb")
+    con = warehouse.connect(tmp_path / "files-lake")
     ingest_month(con, mirror, files_for_month(MARCH, mirror.read_v2_list(), None), MARCH, scope, lambda m: None)
     return con
 
@@ -196,7 +195,7 @@ def test_bigquery_ingest_gives_the_file_paths_rows_page_by_page(tmp_path, world,
     with FakeBigQuery(bigquery_tables, page_rows=400) as server:
         credentials(server.url)
         client = bigquery.make_client(api_endpoint=server.url)
-        con = warehouse.connect(tmp_path / "bq.duckdb")
+        con = warehouse.connect(tmp_path / "bq-lake")
         settings = bigquery.BigQuerySettings(maximum_bytes_billed=10**9, all_columns=True)
         (summary,), outcomes = bigquery.ingest_months_from_bigquery(
             con, client, [MARCH], Scope(), settings, lambda m: None
@@ -253,7 +252,7 @@ def _materialize(tmp_path, server, maximum_bytes_billed: int, instance) -> dg.Ex
         instance=instance,
         raise_on_error=False,
         resources={
-            "warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb"), connection_config=warehouse.SETTINGS),
+            "warehouse": WarehouseResource(path=str(tmp_path / "lake")),
             "gdelt": GdeltMirrorResource(base_url=str(tmp_path / "no-mirror")),
             "gdelt_bigquery": GdeltBigQueryResource(api_endpoint=server.url, maximum_bytes_billed=maximum_bytes_billed),
         },
@@ -289,7 +288,7 @@ def test_no_credential_reaches_logs_metadata_or_the_warehouse(tmp_path, bigquery
     assert materialization.metadata["bigquery_bytes_estimated"].value > 0
     text = "\n".join(repr(r) for r in records) + caplog.text + "".join(capfd.readouterr())
     assert "dry run estimates" in text  # the logs were captured
-    stored = (tmp_path / "w.duckdb").read_bytes()
+    stored = b"".join(path.read_bytes() for path in sorted((tmp_path / "lake").rglob("*")) if path.is_file())
     for secret in secrets:
         assert secret not in text
         assert secret.encode() not in stored
@@ -327,7 +326,7 @@ def test_gdelt_1_months_share_one_query_and_keep_their_own_rows(tmp_path, world,
     )
     with FakeBigQuery({bigquery.V1_TABLE: v1.to_arrow(), bigquery.V2_TABLE: v2.to_arrow()}) as server:
         credentials(server.url)
-        con = warehouse.connect(tmp_path / "bq.duckdb")
+        con = warehouse.connect(tmp_path / "bq-lake")
         summaries, outcomes = bigquery.ingest_months_from_bigquery(
             con,
             bigquery.make_client(api_endpoint=server.url),

@@ -75,7 +75,7 @@ def test_every_fault_ends_in_the_ledger(tmp_path, month_of_files):
     served = dict(month_of_files)
     served["masterfilelist.txt"] = _master_list(month_of_files, wrong_md5={names[4]})
     with FakeGdelt(served, faults, slow_seconds=2.0) as server:
-        summary, ledger, events = _ingest(server.base_url, tmp_path / "cache", tmp_path / "w.duckdb")
+        summary, ledger, events = _ingest(server.base_url, tmp_path / "cache", tmp_path / "lake")
     assert {name: row[0] for name, row in ledger.items()} == {
         names[0]: "ok",
         names[1]: "missing",
@@ -102,8 +102,8 @@ def test_a_second_run_reads_verified_files_from_the_cache(tmp_path, real_export_
     files = dict([_export("20180301000000", real_export_bytes, 50), _export("20180301001500", real_export_bytes, 60)])
     served = {**files, "masterfilelist.txt": _master_list(files)}
     with FakeGdelt(served) as server:
-        _ingest(server.base_url, tmp_path / "cache", tmp_path / "w.duckdb")
-        _, ledger, events = _ingest(server.base_url, tmp_path / "cache", tmp_path / "w.duckdb")
+        _ingest(server.base_url, tmp_path / "cache", tmp_path / "lake")
+        _, ledger, events = _ingest(server.base_url, tmp_path / "cache", tmp_path / "lake")
         assert all(server.requests[name] == 1 for name in files)
     assert events == 110 and {row[1] for row in ledger.values()} == {0}  # zero attempts: served from the cache
 
@@ -127,7 +127,7 @@ def test_killed_mid_file_then_rerun_matches_an_uninterrupted_run(tmp_path, month
                 script,
                 server.base_url,
                 str(tmp_path / "cache"),
-                str(tmp_path / "interrupted.duckdb"),
+                str(tmp_path / "interrupted-lake"),
             ]
         )
         assert server.hanging.wait(60), "the ingest never reached the hanging file"
@@ -136,8 +136,8 @@ def test_killed_mid_file_then_rerun_matches_an_uninterrupted_run(tmp_path, month
         assert any(p.name.endswith(".part") for p in (tmp_path / "cache").iterdir())  # killed mid-file
         server.faults.clear()
         server.release.set()
-        _ingest(server.base_url, tmp_path / "cache", tmp_path / "interrupted.duckdb")
-        _ingest(server.base_url, tmp_path / "fresh-cache", tmp_path / "uninterrupted.duckdb")
+        _ingest(server.base_url, tmp_path / "cache", tmp_path / "interrupted-lake")
+        _ingest(server.base_url, tmp_path / "fresh-cache", tmp_path / "uninterrupted-lake")
 
     def contents(db):
         con = warehouse.connect(db, read_only=True)
@@ -152,8 +152,8 @@ def test_killed_mid_file_then_rerun_matches_an_uninterrupted_run(tmp_path, month
         con.close()
         return rows
 
-    assert contents(tmp_path / "interrupted.duckdb") == contents(tmp_path / "uninterrupted.duckdb")
-    assert len(contents(tmp_path / "uninterrupted.duckdb")["gdelt_events"]) == sum(100 + i for i in range(8))
+    assert contents(tmp_path / "interrupted-lake") == contents(tmp_path / "uninterrupted-lake")
+    assert len(contents(tmp_path / "uninterrupted-lake")["gdelt_events"]) == sum(100 + i for i in range(8))
 
 
 def test_only_names_under_the_base_are_fetched(tmp_path):

@@ -24,7 +24,7 @@ def _ingest(con, mirror_dir, scope, log):
 
 @pytest.fixture
 def con(tmp_path):
-    connection = warehouse.connect(tmp_path / "w.duckdb")
+    connection = warehouse.connect(tmp_path / "lake")
     yield connection
     connection.close()
 

@@ -131,7 +131,7 @@ def test_v1_lists_and_the_files_that_hold_a_month(v1_mirror):
 def test_a_yearly_file_gives_each_month_its_own_rows(tmp_path, v1_mirror):
     mirror = Mirror(str(v1_mirror))
     v1 = mirror.read_v1_list()
-    con = warehouse.connect(tmp_path / "w.duckdb")
+    con = warehouse.connect(tmp_path / "lake")
     for month in (date(2003, 1, 1), date(2003, 2, 1), date(2003, 3, 1)):
         ingest_month(
             con, mirror, files_for_month(month, None, v1), month, Scope(), log=lambda m: None, v1_mirror=mirror

@@ -1,12 +1,11 @@
 """Placing events by prefecture polygons, at the level their geocode allows."""
 
-import shutil
 from datetime import date
 
 import numpy as np
 import polars as pl
 import pytest
-from conftest import write_mirror, zipped
+from conftest import copy_geography, write_mirror, zipped
 
 from pipeline.lib import warehouse
 from pipeline.lib.gdelt.filelist import files_for_month
@@ -41,9 +40,8 @@ PLACES = [
 
 @pytest.fixture(scope="module")
 def geo_db(tmp_path_factory, geography_db):
-    path = tmp_path_factory.mktemp("geo") / "w.duckdb"
-    shutil.copyfile(geography_db, path)  # conftest's build, which asserts build_geography returned no problems
-    con = warehouse.connect(path)
+    con = warehouse.connect(tmp_path_factory.mktemp("geo") / "lake")
+    copy_geography(con, geography_db)  # conftest's build, which asserts build_geography returned no problems
     yield con
     con.close()
 

@@ -1,4 +1,4 @@
-"""What a user meets: the wheel carries the SQL and data, `python3 dev.py sql` opens the published warehouse
+"""What a user meets: the wheel carries the SQL and data, `python3 dev.py sql` opens the warehouse read-only
 (the demo command in a real instance is tested beside the in-process demo, in test_demo_pipeline.py)."""
 
 import os
@@ -7,9 +7,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-import duckdb
-
-from pipeline.lib.warehouse import published_path
+from pipeline.lib import warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,20 +40,27 @@ def _sql_command(warehouse_path: Path, *args: str) -> subprocess.CompletedProces
     )
 
 
-def test_the_sql_command_answers_from_the_published_warehouse(tmp_path):
-    warehouse_path = tmp_path / "warehouse.duckdb"
-    with duckdb.connect(str(published_path(warehouse_path))) as con:
+def test_the_sql_command_answers_from_the_lake_read_only(tmp_path):
+    lake = tmp_path / "lake"
+    with warehouse.connect(lake) as con:
         con.execute("CREATE TABLE event_study AS SELECT 'rel_1' AS term, 0.5 AS estimate")
-    answered = _sql_command(warehouse_path, "-csv", "-c", "from event_study")
+    query = "from event_study; select period_label('quarter', DATE '2019-04-01') AS label"
+    answered = _sql_command(lake, "-csv", "-c", query)
     assert answered.returncode == 0, answered.stderr
-    assert answered.stdout.splitlines() == ["term,estimate", "rel_1,0.5"]
-    refused = _sql_command(warehouse_path, "-c", "create table t (x int)")  # the shell is read-only
+    # The lake is in use, and the panel macros are defined.
+    assert answered.stdout.splitlines() == ["term,estimate", "rel_1,0.5", "label", "2019Q2"]
+    refused = _sql_command(lake, "-c", "create table t (x int)")  # the shell is read-only
     assert refused.returncode != 0 and "read-only" in (refused.stdout + refused.stderr)
 
 
-def test_the_sql_command_says_what_to_do_before_anything_is_published(tmp_path):
-    missing = _sql_command(tmp_path / "warehouse.duckdb", "-c", "select 1")
+def test_the_sql_command_says_what_to_do_before_anything_is_written(tmp_path):
+    missing = _sql_command(tmp_path / "lake", "-c", "select 1")
     assert missing.returncode == 1
-    assert f"no published warehouse at {tmp_path / 'warehouse.published.duckdb'}: run `python3 dev.py demo`" in (
-        missing.stderr
-    )
+    assert f"no warehouse at {tmp_path / 'lake' / 'catalog.sqlite'}: run `python3 dev.py demo`" in missing.stderr
+    assert not (tmp_path / "lake").exists()  # a reader creates nothing
+
+
+def test_a_warehouse_path_naming_a_duckdb_file_says_what_it_names_now(tmp_path):
+    old = _sql_command(tmp_path / "warehouse.duckdb", "-c", "select 1")
+    assert old.returncode == 1
+    assert f"Set WAREHOUSE_PATH={tmp_path / 'lake'}: the first run copies" in old.stderr

@@ -1,35 +1,31 @@
 """The panel checks defined apart from their assets (@dg.asset_check): they run with the asset, and alone."""
 
 import dagster as dg
-import duckdb
 import pytest
 
 from pipeline.defs.panels import event_windows, windows_complete_and_pairs_add_up
 from pipeline.defs.resources import WarehouseResource
+from pipeline.lib import warehouse as warehouse_lib
 
 WINDOWS_CONFIG = {"ops": {"event_windows": {"config": {"period": "quarter", "periods_before": 1, "periods_after": 1}}}}
 
 
 @pytest.fixture
 def warehouse(tmp_path):
-    path = tmp_path / "warehouse.duckdb"
-    with duckdb.connect(str(path)) as con:
+    path = tmp_path / "lake"
+    with warehouse_lib.connect(path) as con:
         con.execute("""
             CREATE TABLE unrest_events AS SELECT * FROM (VALUES
                 (DATE '2019-05-01', '440100', '440000', 'CHN', 'aitocracy')
             ) AS t(event_date, prefecture_id, province_id, country_id, preset)""")
         con.execute("""
-            CREATE TABLE contracts AS SELECT * FROM (VALUES
+            CREATE TABLE contracts AS SELECT *, true AS is_ai, true AS is_public_security_buyer,
+                true AS is_public_security_ai, false AS is_duplicate, false AS award_date_implausible,
+                1.0::DOUBLE AS amount, 'public_security' AS buyer_sector
+            FROM (VALUES
                 ('a', DATE '2019-03-31', '440100', 'prefecture'),  -- k = -1
                 ('b', DATE '2019-07-01', '440100', 'prefecture')   -- k = 1
             ) AS t(contract_id, award_date, buyer_region_id, buyer_region_level)""")
-        con.execute("ALTER TABLE contracts ADD COLUMN is_ai BOOLEAN DEFAULT true")
-        for column in ("is_public_security_buyer", "is_public_security_ai"):
-            con.execute(f"ALTER TABLE contracts ADD COLUMN {column} BOOLEAN DEFAULT true")
-        for column in ("is_duplicate", "award_date_implausible"):
-            con.execute(f"ALTER TABLE contracts ADD COLUMN {column} BOOLEAN DEFAULT false")
-        con.execute("ALTER TABLE contracts ADD COLUMN amount DOUBLE DEFAULT 1.0")
-        con.execute("ALTER TABLE contracts ADD COLUMN buyer_sector VARCHAR DEFAULT 'public_security'")
     return path
 
 
@@ -42,12 +38,12 @@ def _checks(result: dg.ExecuteInProcessResult) -> list[tuple[str, bool, int]]:
 
 def test_the_windows_check_runs_with_its_asset_and_alone_against_todays_contracts(warehouse):
     instance = dg.DagsterInstance.ephemeral()
-    resources = {"warehouse": WarehouseResource(database=str(warehouse))}
+    resources = {"warehouse": WarehouseResource(path=str(warehouse))}
     assets = [event_windows, windows_complete_and_pairs_add_up]
     built = dg.materialize(assets, instance=instance, resources=resources, run_config=WINDOWS_CONFIG)
     assert _checks(built) == [("windows_complete_and_pairs_add_up", True, 2)]
     # A contract lands in the window after the windows were built: the check alone says they are stale.
-    with duckdb.connect(str(warehouse)) as con:
+    with warehouse_lib.connect(warehouse) as con:
         con.execute(
             "INSERT INTO contracts SELECT * REPLACE ('c' AS contract_id) FROM contracts WHERE contract_id = 'b'"
         )

@@ -114,7 +114,7 @@ def _materialise(
         partition_key=partition,
         instance=instance,
         resources={
-            "warehouse": WarehouseResource(database=str(database), connection_config=warehouse.SETTINGS),
+            "warehouse": WarehouseResource(path=str(database)),
             "gdelt": resource,
             "gdelt_bigquery": dg.ResourceDefinition.none_resource(),
         },
@@ -140,7 +140,7 @@ def test_ten_ticks_after_the_first_read_under_a_megabyte_of_lists(tmp_path, gdel
     for _ in range(4):
         gdelt.publish()
     first_list = len(gdelt.files[MASTER])
-    database = tmp_path / "warehouse.duckdb"
+    database = tmp_path / "lake"
     with FakeGdelt(gdelt.files) as server, dg.DagsterInstance.ephemeral() as instance:
         resource, cursor, sent, reads = _resource(server, tmp_path), None, [], []
         for tick in range(11):
@@ -253,10 +253,10 @@ def test_refetch_file_list_reads_the_list_in_full(tmp_path, small_list):
         resource = _resource(server, tmp_path)
         current_list(resource.mirror(), MASTER)  # now the cache is current: lastupdate.txt names the files it lists
         before = server.bytes_sent[MASTER]
-        result = _materialise(resource, instance, tmp_path / "warehouse.duckdb", "2025-09-01", refetch_file_list=True)
+        result = _materialise(resource, instance, tmp_path / "lake", "2025-09-01", refetch_file_list=True)
         assert result.success and server.bytes_sent[MASTER] - before == len(gdelt.files[MASTER])
         assert "read in full (a full read was asked for)" in _list_read(instance, result)
-    assert _rows_by_file(tmp_path / "warehouse.duckdb") == gdelt.rows
+    assert _rows_by_file(tmp_path / "lake") == gdelt.rows
 
 
 def test_reading_some_months_parses_only_their_lines():

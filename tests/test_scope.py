@@ -44,7 +44,7 @@ def _ingest(tmp_path, mirror, instance, partitions=(MARCH,), **config) -> dg.Exe
         raise_on_error=False,
         **selection,
         resources={
-            "warehouse": WarehouseResource(database=str(tmp_path / "w.duckdb")),
+            "warehouse": WarehouseResource(path=str(tmp_path / "lake")),
             "gdelt": GdeltMirrorResource(base_url=str(mirror), cache_dir=str(tmp_path / "cache")),
             "gdelt_bigquery": dg.ResourceDefinition.none_resource(),
         },
@@ -58,7 +58,7 @@ def _failure(result: dg.ExecuteInProcessResult) -> str:
 
 
 def _query(tmp_path, query: str):
-    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    con = warehouse.connect(tmp_path / "lake", read_only=True)
     try:
         return con.execute(query).fetchall()
     finally:

@@ -7,14 +7,13 @@ import sys
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import pytest
+from conftest import copy_geography
 
-from pipeline.lib import settings
+from pipeline.lib import settings, warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = "contract_id,award_date,buyer_name,buyer_region_id,supplier_name,amount,currency,title\n"
-GEOGRAPHY = ("regions", "fips_adm1_crosswalk", "fips_adm1_iso_crosswalk", "prefecture_boundaries")
 
 
 def _clean_environment(**extra) -> dict[str, str]:
@@ -24,21 +23,24 @@ def _clean_environment(**extra) -> dict[str, str]:
 
 def test_the_shell_wins_over_the_settings_file_and_defaults_fill_the_rest(tmp_path, monkeypatch):
     (tmp_path / "pipeline.env").write_text(
-        "WAREHOUSE_PATH=from_file.duckdb\nCONTRACTS_PATH=from_file.csv\nGDELT_BASE_URL=mirror\nDEMO_DIR=demo\n"
+        "WAREHOUSE_PATH=from_file_lake\nCONTRACTS_PATH=from_file.csv\nGDELT_BASE_URL=mirror\nDEMO_DIR=demo\n"
     )
     monkeypatch.chdir(tmp_path)
     environ = {"CONTRACTS_PATH": "/my/file.csv"}
     origins = settings.load(environ)
     assert environ["CONTRACTS_PATH"] == "/my/file.csv" and origins["CONTRACTS_PATH"] == "environment"
-    assert environ["WAREHOUSE_PATH"] == "from_file.duckdb" and origins["WAREHOUSE_PATH"] == "pipeline.env"
+    assert environ["WAREHOUSE_PATH"] == "from_file_lake" and origins["WAREHOUSE_PATH"] == "pipeline.env"
     assert environ["GDELT_BQ_PROJECT"] == "" and origins["GDELT_BQ_PROJECT"] == "default"  # never required
     # A process started from this one passes the values on; what it did not change keeps its origin.
-    child = {**environ, "WAREHOUSE_PATH": "/elsewhere.duckdb"}
+    child = {**environ, "WAREHOUSE_PATH": "/elsewhere"}
     child_origins = settings.load(child)
     assert child_origins["CONTRACTS_PATH"] == "environment" and child_origins["GDELT_BASE_URL"] == "pipeline.env"
     assert child_origins["WAREHOUSE_PATH"] == "environment"
     line = settings.describe(child)
-    assert line.startswith("settings: WAREHOUSE_PATH=/elsewhere.duckdb [environment]; CONTRACTS_PATH=/my/file.csv")
+    assert line.startswith(
+        "settings: WAREHOUSE_PATH=/elsewhere [environment]; WAREHOUSE_CATALOG=(empty) [default]; "
+        "CONTRACTS_PATH=/my/file.csv"
+    )
     assert f"GDELT_BASE_URL=mirror (= {tmp_path / 'mirror'}) [pipeline.env]" in line
 
 
@@ -68,13 +70,11 @@ def test_dagster_cli_uses_the_shell_paths_and_names_them_first(tmp_path, geograp
     """`CONTRACTS_PATH=... WAREHOUSE_PATH=... dagster asset materialize` in a directory whose pipeline.env says
     otherwise: the shell's files are read and written, and the run's first log line says so."""
     (tmp_path / "pipeline.env").write_text(
-        "WAREHOUSE_PATH=demo_warehouse.duckdb\nCONTRACTS_PATH=demo_contracts.csv\nGDELT_BASE_URL=gdelt\nDEMO_DIR=demo\n"
+        "WAREHOUSE_PATH=demo_lake\nCONTRACTS_PATH=demo_contracts.csv\nGDELT_BASE_URL=gdelt\nDEMO_DIR=demo\n"
     )
-    mine = tmp_path / "mine.duckdb"
-    con = duckdb.connect(str(mine))
-    con.execute(f"ATTACH '{geography_db}' AS geo (READ_ONLY)")
-    for table in GEOGRAPHY:
-        con.execute(f"CREATE TABLE {table} AS SELECT * FROM geo.{table}")
+    mine = tmp_path / "my_lake"
+    con = warehouse.connect(mine)
+    copy_geography(con, geography_db)
     con.close()
     contracts = tmp_path / "my_contracts.csv"
     contracts.write_text(
@@ -104,8 +104,8 @@ def test_dagster_cli_uses_the_shell_paths_and_names_them_first(tmp_path, geograp
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert not (tmp_path / "demo_warehouse.duckdb").exists()
-    con = duckdb.connect(str(mine), read_only=True)
+    assert not (tmp_path / "demo_lake").exists()
+    con = warehouse.connect(mine, read_only=True)
     assert con.execute("SELECT count(*) FROM contracts").fetchone()[0] == 2
     con.close()
     monkeypatch.setenv("DAGSTER_HOME", str(home))
@@ -113,7 +113,8 @@ def test_dagster_cli_uses_the_shell_paths_and_names_them_first(tmp_path, geograp
         (run,) = instance.get_runs()
         ours = [e.user_message for e in instance.all_logs(run.run_id) if not e.is_dagster_event]
     assert ours[0].startswith(
-        f"settings: WAREHOUSE_PATH={mine} [environment]; CONTRACTS_PATH={contracts} "
+        f"settings: WAREHOUSE_PATH={mine} [environment]; WAREHOUSE_CATALOG=(empty) [default]; "
+        f"CONTRACTS_PATH={contracts} "
         f"[environment]; GDELT_BASE_URL=gdelt (= {tmp_path / 'gdelt'}) [pipeline.env]"
     )
     assert ours[0] in result.stderr  # and in the terminal

@@ -3,8 +3,8 @@
 from typing import Any, TypeVar
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
+from pipeline.defs.resources import WarehouseResource
 from pipeline.lib import sql
 
 C = TypeVar("C", bound=dg.Config)
@@ -23,7 +23,7 @@ def latest_config(context: dg.AssetCheckExecutionContext, asset: str, config_cla
 
 def check_row(
     context: dg.AssetCheckExecutionContext,
-    warehouse: DuckDBResource,
+    warehouse: WarehouseResource,
     asset: str,
     config_class: type[dg.Config],
     check_sql: str,
@@ -31,5 +31,5 @@ def check_row(
     """The one row of sql/<check_sql>.sql, run with the config `asset` was last materialised with, by column name:
     what the check decides on, and its metadata."""
     config = latest_config(context, asset, config_class)
-    with warehouse.get_connection() as con:
+    with warehouse.get_reader() as con:
         return sql.one_row(con, check_sql, config.model_dump())

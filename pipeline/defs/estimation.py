@@ -6,10 +6,9 @@ from collections.abc import Iterable
 import dagster as dg
 import duckdb
 import polars as pl
-from dagster_duckdb import DuckDBResource
 
 from pipeline.defs.metadata import figure_metadata, table_metadata
-from pipeline.defs.resources import warehouse_dir
+from pipeline.defs.resources import WarehouseResource, warehouse_dir
 from pipeline.lib import sql
 from pipeline.lib import warehouse as warehouse_lib
 from pipeline.lib.estimation.fits import Fit, NothingToEstimateError, fit_all, missing_outcomes
@@ -36,7 +35,7 @@ def read_panel(con: duckdb.DuckDBPyConnection, rows_sql: str, panel: str, outcom
 def store_fits(
     context: dg.AssetExecutionContext,
     con: duckdb.DuckDBPyConnection,
-    warehouse: DuckDBResource,
+    warehouse: WarehouseResource,
     table: str,
     fits: list[Fit],
     inputs: list[str],

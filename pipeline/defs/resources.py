@@ -1,13 +1,13 @@
 """Resources: where the warehouse and the sources are, set from the environment (pipeline/lib/settings.py)."""
 
+import fcntl
 import logging
+import os
 import time
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import dagster as dg
-import duckdb
-from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from pipeline.lib import settings, warehouse
@@ -17,21 +17,26 @@ from pipeline.lib.gdelt.source import GDELT_V1_BASE_URL, Mirror, RetryPolicy
 from pipeline.lib.pool_waits import reporting_pool_waits
 
 
-class WarehouseResource(DuckDBResource):
-    """The DuckDB warehouse the assets write. Only one process can hold it open to write, so every writer waits
-    its turn for the file's lock (up to lock_timeout_seconds, logging who holds it), and after every step that
-    succeeds the warehouse is published as a read-only copy beside it (warehouse.published.duckdb), which
-    notebooks and the DuckDB CLI open without ever blocking or breaking a run."""
+class WarehouseResource(dg.ConfigurableResource):
+    """The warehouse the assets write: a DuckLake (pipeline/lib/warehouse.py). Readers (the checks, `python3 dev.py
+    sql`, notebooks) read its last committed snapshot whatever a writer is doing. Writers on this machine take
+    turns through a lock file in the warehouse's directory (up to lock_timeout_seconds, logging who holds it): the
+    SQLite catalog commits one writer at a time, and a step's write is one or a few snapshots."""
 
+    path: str = Field(description="The warehouse's directory: its catalog, Parquet data, exports and figures")
+    catalog: str = Field("", description="Empty: <path>/catalog.sqlite; or postgres:<libpq connection string>")
+    data_path: str = Field("", description="Empty: <path>/data/; or another directory or object-store URL")
     lock_timeout_seconds: int = Field(
         1800,
-        description="How long a writer waits for the warehouse file's lock "
-        "before it fails (WAREHOUSE_LOCK_TIMEOUT_SECONDS)",
+        description="How long a writer waits for another writer before it fails (WAREHOUSE_LOCK_TIMEOUT_SECONDS)",
     )
+
+    def location(self) -> warehouse.Location:
+        return warehouse.Location(Path(self.path), self.catalog, self.data_path)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         # Every run (every step, under the multiprocess executor) names its files before it reads any.
-        context.log.info(settings.describe(in_use={"WAREHOUSE_PATH": self.database}))
+        context.log.info(settings.describe(in_use={"WAREHOUSE_PATH": self.path}))
 
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext):
@@ -40,36 +45,65 @@ class WarehouseResource(DuckDBResource):
         # resources up in each step's process once the slot is claimed, and reports the waits itself
         # (pipeline/defs/runs.py).
         in_process = context.run is not None and run_started_by_this_process(context.instance, context.run.run_id)
-        with (
-            reporting_pool_waits(context.instance, context.run.run_id, context.log) if in_process else nullcontext(),
-            super().yield_for_execution(context) as resource,
-        ):
-            yield resource
+        self.setup_for_execution(context)
+        with reporting_pool_waits(context.instance, context.run.run_id, context.log) if in_process else nullcontext():
+            yield self
 
     @contextmanager
     def get_connection(self):
-        con = self._connect_when_free()
+        """A connection that writes: held alone among this machine's writers until the block ends."""
+        location = self.location()
+        with writer_lock(location.home / ".writer.lock", self.lock_timeout_seconds):
+            con = warehouse.connect(location)
+            try:
+                yield con
+            finally:
+                con.close()
+
+    @contextmanager
+    def get_reader(self):
+        """A read-only connection on the last committed snapshot; it never waits for a writer."""
+        con = warehouse.connect(self.location(), read_only=True)
         try:
             yield con
-            warehouse.publish(con, self.database)
         finally:
             con.close()
 
-    def _connect_when_free(self):
-        log = logging.getLogger("pipeline.warehouse")
-        deadline, wait, last_said = time.monotonic() + self.lock_timeout_seconds, 0.05, 0.0
-        Path(self.database).parent.mkdir(parents=True, exist_ok=True)
+
+@contextmanager
+def writer_lock(path: Path, timeout_seconds: float):
+    """An exclusive lock on `path` (flock: the kernel frees it when its holder dies, kill -9 included), waited for
+    up to timeout_seconds, saying every 10 s which process holds it."""
+    log = logging.getLogger("pipeline.warehouse")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as handle:
+        deadline, wait, last_said = time.monotonic() + timeout_seconds, 0.05, time.monotonic()
         while True:
             try:
-                return duckdb.connect(self.database, config=self.connection_config)
-            except duckdb.IOException as err:
-                if "lock" not in str(err).lower() or time.monotonic() > deadline:
-                    raise
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"the warehouse at {path.parent} was held by {holder} for more than {timeout_seconds:g} s; "
+                        f"wait for it to finish, or raise WAREHOUSE_LOCK_TIMEOUT_SECONDS"
+                    ) from None
                 if time.monotonic() - last_said > 10:
-                    log.info(f"waiting for the warehouse lock: {str(err).splitlines()[0]}")
+                    log.info(f"waiting for the warehouse: it is being written by {holder}")
                     last_said = time.monotonic()
                 time.sleep(wait)
                 wait = min(wait * 2, 2.0)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"process {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.truncate(0)
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class GdeltMirrorResource(dg.ConfigurableResource):
@@ -147,19 +181,21 @@ class DemoWorldResource(dg.ConfigurableResource):
     directory: str = Field(description="The directory the demo world is written to")
 
 
-# Every asset that writes the DuckDB file runs in this pool; dagster.yaml limits it to one at a time,
-# because DuckDB allows a single writing process.
+# Every asset that writes the warehouse runs in this pool; dagster.yaml limits it to one at a time: the SQLite
+# catalog commits one writer at a time, and a queued step waits in Dagster's UI, visibly, not on the lock.
 WAREHOUSE_POOL = "duckdb_warehouse"
 
 
-def warehouse_dir(warehouse: DuckDBResource) -> Path:
-    return Path(warehouse.database).resolve().parent
+def warehouse_dir(warehouse: WarehouseResource) -> Path:
+    """Where exports and figures go: the warehouse's directory."""
+    return Path(warehouse.path).resolve()
 
 
 RESOURCES = {
     "warehouse": WarehouseResource(
-        database=dg.EnvVar("WAREHOUSE_PATH"),
-        connection_config=warehouse.SETTINGS,
+        path=dg.EnvVar("WAREHOUSE_PATH"),
+        catalog=dg.EnvVar("WAREHOUSE_CATALOG"),
+        data_path=dg.EnvVar("WAREHOUSE_DATA_PATH"),
         lock_timeout_seconds=dg.EnvVar.int("WAREHOUSE_LOCK_TIMEOUT_SECONDS"),
     ),
     "gdelt": GdeltMirrorResource(

@@ -3,8 +3,8 @@
     python -m pipeline.demo.run
 
 Points the sources at the demo world (unless the environment already says otherwise), then runs
-three materialisations a user could launch from the UI: the demo world and its truth; every GDELT
-month of the demo as one backfill run; everything downstream.
+four materialisations a user could launch from the UI: the demo world and its truth; every GDELT
+month of the demo as one backfill run; everything downstream; the lake's maintenance.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pathlib import Path
 import dagster as dg
 
 from pipeline.demo.world import DemoSpec
-from pipeline.lib import warehouse
 from pipeline.lib.dead_runs import recover_dead_runs
 
 PARTITION_RANGE_START = "dagster/asset_partition_range_start"
@@ -29,7 +28,7 @@ INFO_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 def demo_environment(root: Path) -> dict[str, str]:
     demo_dir = root / "data" / "demo"
     return {
-        "WAREHOUSE_PATH": str(root / "data" / "warehouse.duckdb"),
+        "WAREHOUSE_PATH": str(root / "data" / "lake"),
         "DEMO_DIR": str(demo_dir),
         "GDELT_BASE_URL": str(demo_dir / "gdelt"),
         "CONTRACTS_PATH": str(demo_dir / "contracts.csv"),
@@ -65,9 +64,17 @@ def materialize_demo(instance: dg.DagsterInstance, spec: DemoSpec = DemoSpec(), 
         (
             "regions, unrest, contracts, panels and estimates",
             dg.AssetSelection.all()
-            - dg.AssetSelection.assets("demo_truth", "gdelt_files", "gdelt_events", "gdelt_rejects"),
+            - dg.AssetSelection.assets(
+                "demo_truth", "gdelt_files", "gdelt_events", "gdelt_rejects", "warehouse_maintenance"
+            ),
             {},
             {"ops": {"unrest": {"config": {"presets": ["aitocracy", "trade"]}}}, **INFO_LOGS},
+        ),
+        (
+            "lake maintenance (small files merged; nothing is old enough to expire)",
+            dg.AssetSelection.assets("warehouse_maintenance"),
+            {},
+            INFO_LOGS,
         ),
     ]
     for label, selection, tags, run_config in steps:
@@ -103,10 +110,7 @@ def main() -> int:
         for recovered in recover_dead_runs(instance, "the demo, before its first run"):
             print(recovered)
         materialize_demo(instance)
-    published = warehouse.published_path(os.environ["WAREHOUSE_PATH"])
-    print(
-        f"warehouse: {os.environ['WAREHOUSE_PATH']}; query its published copy, {published}, with `python3 dev.py sql`"
-    )
+    print(f"warehouse: {os.environ['WAREHOUSE_PATH']} (a DuckLake); query it with `python3 dev.py sql`")
     return 0
 
 

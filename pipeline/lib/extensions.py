@@ -9,9 +9,14 @@ which `LOAD <name>` reads it in every later connection. DuckDB is pinned to the 
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import duckdb
+
+# The environment's own folder (the project's .venv): installed once per environment, beside the wheels they come
+# from, and shared by every warehouse and shell that environment opens.
+DIRECTORY = Path(sys.prefix) / "duckdb_extensions"
 
 
 class ExtensionMissingError(RuntimeError):

@@ -32,7 +32,20 @@ class Setting:
 
 
 SETTINGS = (
-    Setting("WAREHOUSE_PATH", "the DuckDB warehouse file to write; exports and figures go beside it"),
+    Setting(
+        "WAREHOUSE_PATH",
+        "the warehouse's directory (a DuckLake): its catalog, its Parquet data, exports and figures",
+    ),
+    Setting(
+        "WAREHOUSE_CATALOG",
+        "the warehouse's catalog: empty for WAREHOUSE_PATH/catalog.sqlite, or postgres:<libpq connection string>",
+        "",
+    ),
+    Setting(
+        "WAREHOUSE_DATA_PATH",
+        "where the warehouse's Parquet files go: empty for WAREHOUSE_PATH/data/, or a directory or object-store URL",
+        "",
+    ),
     Setting(
         "GDELT_BASE_URL",
         "where GDELT 2.0 files are read from: http://data.gdeltproject.org/gdeltv2/, an "
@@ -69,7 +82,7 @@ SETTINGS = (
     Setting("GDELT_BQ_API_ENDPOINT", "another BigQuery API endpoint (a local stand-in); empty: Google's", ""),
     Setting(
         "WAREHOUSE_LOCK_TIMEOUT_SECONDS",
-        "how long a writer waits for another process to release the warehouse file before it fails",
+        "how long a writer waits for another process writing the warehouse before it fails",
         "1800",
     ),
 )
@@ -77,6 +90,7 @@ BY_NAME = {s.name: s for s in SETTINGS}
 # The paths a run names first thing in its log, so that a wrong file is seen before it is read.
 LOGGED_FIRST = (
     "WAREHOUSE_PATH",
+    "WAREHOUSE_CATALOG",
     "CONTRACTS_PATH",
     "GDELT_BASE_URL",
     "GDELT_V1_BASE_URL",

@@ -1,11 +1,11 @@
-"""Opening the DuckDB warehouse and replacing slices of its tables."""
+"""Opening the warehouse (a DuckLake, read through DuckDB) and replacing slices of its tables."""
 
 from __future__ import annotations
 
-import os
-import shutil
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -33,33 +33,132 @@ def refuse_emptying(what: str, before: int, after: int, allow_empty: bool) -> No
         )
 
 
-def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    path = Path(path)
-    if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(path), read_only=read_only, config=SETTINGS)
+LAKE = "lake"  # the name the warehouse is attached under, in every connection and in the README's ATTACH line
 
 
-def published_path(database: str | Path) -> Path:
-    """Where readers find the published copy of a warehouse: warehouse.duckdb -> warehouse.published.duckdb."""
-    database = Path(database)
-    return database.with_name(f"{database.stem}.published{database.suffix}")
+class NoWarehouseError(RuntimeError):
+    """A reader asked for a warehouse that no run has written yet."""
 
 
-def publish(con: duckdb.DuckDBPyConnection, database: str | Path) -> Path:
-    """Copy the warehouse, consistent as of now, to its published path, replacing the old copy atomically.
+@dataclass(frozen=True)
+class Location:
+    """Where the warehouse is: a DuckLake catalog, the data path of its Parquet files, and a local home for what
+    sits beside it (exports, figures, the writers' lock, DuckDB's spill files).
 
-    Call it with the writing connection still open: nothing else can write meanwhile. Readers that hold
-    the old copy open keep reading it (its file lives on until they close it); new readers get the new one.
+    home is WAREHOUSE_PATH. catalog (WAREHOUSE_CATALOG) is empty for the embedded SQLite catalog,
+    <home>/catalog.sqlite, or `postgres:<libpq connection string>`; data_path (WAREHOUSE_DATA_PATH) is empty for
+    <home>/data/, or another directory or object-store URL.
     """
-    con.execute("CHECKPOINT")  # everything in the database file itself, nothing left in the WAL
-    source, target = Path(database), published_path(database)
-    staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    shutil.copyfile(source, staging)
-    with open(staging, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(staging, target)
-    return target
+
+    home: Path
+    catalog: str = ""
+    data_path: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "home", Path(self.home))
+        if self.home.suffix == ".duckdb":
+            raise ValueError(
+                f"WAREHOUSE_PATH={self.home} names a DuckDB file; it now names the warehouse's directory (a "
+                f"DuckLake). Set WAREHOUSE_PATH={self.home.parent / 'lake'}: the first run copies {self.home} into "
+                f"it, once"
+            )
+
+    @property
+    def sqlite_catalog(self) -> Path | None:
+        """The SQLite catalog file, or None when the catalog is PostgreSQL."""
+        if not self.catalog:
+            return self.home / "catalog.sqlite"
+        if self.catalog.startswith("postgres:"):
+            return None
+        return Path(self.catalog.removeprefix("sqlite:"))
+
+    @property
+    def catalog_uri(self) -> str:
+        sqlite = self.sqlite_catalog
+        return f"sqlite:{sqlite}" if sqlite is not None else self.catalog
+
+    @property
+    def data_url(self) -> str:
+        return self.data_path or f"{self.home.resolve() / 'data'}/"
+
+    @property
+    def legacy_file(self) -> Path:
+        """The DuckDB warehouse file of earlier versions (data/warehouse.duckdb beside data/lake)."""
+        return self.home.parent / "warehouse.duckdb"
+
+    def attach_statement(self, read_only: bool, new: bool = False) -> str:
+        """The ATTACH line. The data path is stated when the lake is new, when WAREHOUSE_DATA_PATH names one, and for
+        a PostgreSQL catalog (whose newness is not known before attaching); DuckLake refuses one that differs from
+        its catalog's. Otherwise the catalog's own is used."""
+        # ATTACH takes no bound parameters: the paths are quoted as SQL string literals instead.
+        stated = new or self.data_path or self.sqlite_catalog is None
+        data = [f"DATA_PATH {_literal(self.data_url)}"] if stated else []
+        options = data + (["READ_ONLY"] if read_only else [])
+        return f"ATTACH {_literal('ducklake:' + self.catalog_uri)} AS {LAKE}" + (
+            f" ({', '.join(options)})" if options else ""
+        )
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def connect(location: Location | str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the warehouse (a Location, or the directory of one with the embedded catalog) attached
+    as `lake` and in use, and the panel macros defined.
+
+    A writer creates the lake when it is new (the SQLite catalog in WAL mode, so readers read while a writer
+    commits) and copies an earlier version's warehouse file into it once. A reader attaches read-only and fails
+    with what to do when no run has written the warehouse yet.
+    """
+    from pipeline.lib import extensions, migration, panels
+
+    if not isinstance(location, Location):
+        location = Location(Path(location))
+    home = location.home
+    sqlite = location.sqlite_catalog
+    if read_only and sqlite is not None and not sqlite.is_file():
+        raise NoWarehouseError(
+            f"no warehouse at {sqlite}: run `python3 dev.py demo`, or materialise an asset, first "
+            f"(WAREHOUSE_PATH={home})"
+        )
+    new = sqlite is not None and not sqlite.is_file()
+    if new:
+        _create_wal_catalog(sqlite)
+    con = duckdb.connect(config={**SETTINGS, "temp_directory": str(home / ".tmp")})
+    try:
+        extensions.load(con, extensions.DIRECTORY, "ducklake", "sqlite_scanner" if sqlite else "postgres_scanner")
+        try:
+            con.execute(location.attach_statement(read_only, new))
+        except duckdb.Error as err:
+            if "does not match existing data path" not in str(err):
+                raise
+            raise ValueError(
+                f"WAREHOUSE_DATA_PATH={location.data_path} differs from the data path the warehouse's catalog "
+                f"({location.catalog_uri}) records: {str(err).splitlines()[0]} Set WAREHOUSE_DATA_PATH to that path, "
+                f"or leave it empty"
+            ) from None
+        con.execute(f"USE {LAKE}")
+        panels.define_macros(con)
+        if new and location.legacy_file.is_file():
+            migration.copy_legacy_warehouse(con, location.legacy_file)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _create_wal_catalog(path: Path) -> None:
+    # WAL is a property of the SQLite file: every later connection to it, DuckLake's included, reads while
+    # another commits, instead of waiting for the commit's lock.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(path)) as catalog:
+        catalog.execute("PRAGMA journal_mode=WAL")
+
+
+def current_snapshot(con: duckdb.DuckDBPyConnection) -> int:
+    """The lake snapshot `con` reads: inside a transaction, the one it began on (plus its own writes)."""
+    return con.execute(f"FROM {LAKE}.current_snapshot()").fetchone()[0]
 
 
 def table_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -67,8 +166,13 @@ def table_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
 
 
 def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether the database in use (the lake, or a plain DuckDB file) or the connection's TEMP tables hold `table`."""
     return (
-        con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = $table", {"table": table}).fetchone()[0]
+        con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = $table "
+            "AND database_name IN (current_database(), 'temp')",
+            {"table": table},
+        ).fetchone()[0]
         > 0
     )
 
@@ -92,8 +196,13 @@ def memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """One transaction: committed when the block ends, rolled back when it raises (the error goes on)."""
-    con.execute("BEGIN TRANSACTION")
+    """One transaction, one lake snapshot: committed when the block ends, rolled back when it raises (the error goes
+    on). Inside a transaction the caller began, the block is part of that one, committed with it."""
+    try:
+        con.execute("BEGIN TRANSACTION")
+    except duckdb.TransactionException:
+        yield
+        return
     try:
         yield
         con.execute("COMMIT")

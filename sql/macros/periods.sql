@@ -1,17 +1,16 @@
 -- Period bucketing, the one definition every panel uses: a period is a calendar month, quarter or year (unit),
 -- named by its first day, and numbered from 1970 (period_index: 1970-01-01 is period 0 of every unit) so that
--- "k periods later" is integer arithmetic. Macros of the warehouse, not of a connection: the view
--- contract_windows, read later from any connection (or from the published copy), buckets with them too.
--- Defined again before every panel is built (define_macros, pipeline/lib/panels/__init__.py), so the warehouse always
--- holds this file's version.
-CREATE OR REPLACE MACRO period_months(unit) AS
+-- "k periods later" is integer arithmetic. TEMP macros, defined on every warehouse connection
+-- (pipeline/lib/warehouse.py, connect): a DuckLake stores no functions. The view contract_windows, which any
+-- DuckDB client reads, therefore writes out period_start_of's body instead of calling it.
+CREATE OR REPLACE TEMP MACRO period_months(unit) AS
     CASE unit WHEN 'month' THEN 1 WHEN 'quarter' THEN 3 WHEN 'year' THEN 12
               ELSE error('period ''' || unit || ''' is not month, quarter or year') END;
-CREATE OR REPLACE MACRO period_start_of(unit, day) AS date_trunc(unit, day)::DATE;
-CREATE OR REPLACE MACRO period_index(unit, day) AS datediff(unit, DATE '1970-01-01', day);
-CREATE OR REPLACE MACRO period_at_index(unit, index) AS
+CREATE OR REPLACE TEMP MACRO period_start_of(unit, day) AS date_trunc(unit, day)::DATE;
+CREATE OR REPLACE TEMP MACRO period_index(unit, day) AS datediff(unit, DATE '1970-01-01', day);
+CREATE OR REPLACE TEMP MACRO period_at_index(unit, index) AS
     (DATE '1970-01-01' + to_months(CAST(index * period_months(unit) AS INTEGER)))::DATE;
-CREATE OR REPLACE MACRO period_label(unit, start) AS
+CREATE OR REPLACE TEMP MACRO period_label(unit, start) AS
     CASE unit WHEN 'quarter' THEN strftime(start, '%Y') || 'Q' || quarter(start)
               WHEN 'month' THEN strftime(start, '%Y-%m')
               ELSE strftime(start, '%Y') END;

@@ -9,7 +9,8 @@ WITH window_period AS (
 ),
 contract_periods AS (
     SELECT contract_id, award_date, is_public_security_ai, buyer_region_id AS region_id,
-           period_start_of(unit, award_date) AS contract_period
+           -- period_start_of(unit, award_date), written out: a DuckLake view cannot call a macro.
+           date_trunc(unit, award_date)::DATE AS contract_period
     FROM contract_outcomes, window_period
     WHERE buyer_region_level = 'prefecture'
 )

@@ -1,10 +1,9 @@
 import dagster as dg
 import polars as pl
-from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from pipeline.defs.metadata import column_schema, table_metadata
-from pipeline.defs.resources import WAREHOUSE_POOL, DemoWorldResource
+from pipeline.defs.resources import WAREHOUSE_POOL, DemoWorldResource, WarehouseResource
 from pipeline.demo.world import DemoSpec, generate
 from pipeline.lib import warehouse as warehouse_lib
 
@@ -27,7 +26,7 @@ class DemoConfig(dg.Config):
     "design); and records the planted effects: design, split, outcome, rel_period, planted_effect.",
 )
 def demo_truth(
-    context: dg.AssetExecutionContext, config: DemoConfig, demo_world: DemoWorldResource, warehouse: DuckDBResource
+    context: dg.AssetExecutionContext, config: DemoConfig, demo_world: DemoWorldResource, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     summary = generate(demo_world.directory, DemoSpec(seed=config.seed, effect=config.effect))
     context.log.info(

@@ -1,13 +1,12 @@
 """The event studies of the China panel (unrest_panel)."""
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from pipeline.defs.automation import REFRESH_WHEN_UPSTREAM_UPDATES
 from pipeline.defs.estimation import read_panel, refuse_unknown, store_fits
 from pipeline.defs.metadata import column_schema
-from pipeline.defs.resources import WAREHOUSE_POOL
+from pipeline.defs.resources import WAREHOUSE_POOL, WarehouseResource
 from pipeline.lib.estimation.event_study import SPEC_NAME, fit_event_study
 from pipeline.lib.estimation.fits import Fit
 from pipeline.lib.estimation.staggered import fit_did2s, fit_sun_abraham, fit_twfe
@@ -58,7 +57,7 @@ class EventStudyConfig(dg.Config):
     "One row per spec, outcome and k; a coefficient plot per spec and outcome.",
 )
 def event_study(
-    context: dg.AssetExecutionContext, config: EventStudyConfig, warehouse: DuckDBResource
+    context: dg.AssetExecutionContext, config: EventStudyConfig, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     refuse_unknown("estimator(s)", config.estimators, ESTIMATORS)
     with warehouse.get_connection() as con:

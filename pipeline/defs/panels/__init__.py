@@ -4,16 +4,15 @@ import json
 from typing import Literal
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from pipeline.defs.automation import REFRESH_WHEN_UPSTREAM_UPDATES
 from pipeline.defs.checks import check_row
 from pipeline.defs.metadata import column_schema, table_metadata
-from pipeline.defs.resources import WAREHOUSE_POOL, warehouse_dir
+from pipeline.defs.resources import WAREHOUSE_POOL, WarehouseResource, warehouse_dir
 from pipeline.lib import sql
+from pipeline.lib import warehouse as warehouse_lib
 from pipeline.lib.exports import export_with_manifest
-from pipeline.lib.panels import define_macros
 
 Period = Literal["month", "quarter", "year"]
 PRESET = Field("aitocracy", description="The unrest preset of unrest_events counted (the unrest asset's presets)")
@@ -61,9 +60,8 @@ class PanelConfig(dg.Config):
     "-periods_before to periods_after (k = contract period - unrest period), zero when nothing was "
     "bought; and the view contract_windows, the contract-event pairs behind those counts.",
 )
-def event_windows(config: WindowConfig, warehouse: DuckDBResource) -> dg.MaterializeResult:
-    with warehouse.get_connection() as con:
-        define_macros(con)
+def event_windows(config: WindowConfig, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    with warehouse.get_connection() as con, warehouse_lib.transaction(con):
         sql.run(con, "panels/contract_outcomes")
         sql.run(con, "panels/event_windows", config.model_dump())
         sql.run(con, "panels/contract_windows")
@@ -90,7 +88,7 @@ def event_windows(config: WindowConfig, warehouse: DuckDBResource) -> dg.Materia
     "event_windows: rerun alone after the contracts change, it says whether the windows are stale.",
 )
 def windows_complete_and_pairs_add_up(
-    context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
 ) -> dg.AssetCheckResult:
     c = check_row(context, warehouse, "event_windows", WindowConfig, "panels/event_windows_check")
     return dg.AssetCheckResult(
@@ -109,11 +107,11 @@ def windows_complete_and_pairs_add_up(
     description="Balanced prefecture x period panel: unrest counts, standardised unrest, high-unrest flag, and "
     "contract outcomes (flows and cumulative public-security AI contracts).",
 )
-def unrest_panel(config: PanelConfig, warehouse: DuckDBResource) -> dg.MaterializeResult:
+def unrest_panel(config: PanelConfig, warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
-        define_macros(con)
-        sql.run(con, "panels/contract_outcomes")
-        sql.run(con, "panels/unrest_panel", config.model_dump())
+        with warehouse_lib.transaction(con):
+            sql.run(con, "panels/contract_outcomes")
+            sql.run(con, "panels/unrest_panel", config.model_dump())
         manifest = export_with_manifest(
             con,
             "unrest_panel",
@@ -145,7 +143,7 @@ def unrest_panel(config: PanelConfig, warehouse: DuckDBResource) -> dg.Materiali
     "with: rerun alone after a source changes, it says whether the panel is stale.",
 )
 def unrest_panel_balanced_and_complete(
-    context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
 ) -> dg.AssetCheckResult:
     c = check_row(context, warehouse, "unrest_panel", PanelConfig, "panels/unrest_panel_check")
     return dg.AssetCheckResult(

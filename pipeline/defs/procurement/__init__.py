@@ -1,11 +1,10 @@
 from pathlib import Path
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from pipeline.defs.metadata import column_schema, table_metadata
-from pipeline.defs.resources import WAREHOUSE_POOL, ContractsFileResource
+from pipeline.defs.resources import WAREHOUSE_POOL, ContractsFileResource, WarehouseResource
 from pipeline.lib import sql
 from pipeline.lib.procurement.contracts import (
     ContractFileError,
@@ -120,7 +119,7 @@ def contract_sources(path: str, config: ProcurementConfig) -> list[ContractSourc
 def procurement(
     context: dg.AssetExecutionContext,
     config: ProcurementConfig,
-    warehouse: DuckDBResource,
+    warehouse: WarehouseResource,
     contracts_file: ContractsFileResource,
 ):
     taxonomy = default_taxonomy()

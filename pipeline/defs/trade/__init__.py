@@ -2,20 +2,18 @@
 
 import dagster as dg
 import polars as pl
-from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from pipeline.defs.automation import REFRESH_WHEN_UPSTREAM_UPDATES
 from pipeline.defs.checks import check_row
 from pipeline.defs.estimation import read_panel, refuse_unknown, store_fits
 from pipeline.defs.metadata import column_schema, table_metadata
-from pipeline.defs.resources import WAREHOUSE_POOL, TradeDataResource, warehouse_dir
+from pipeline.defs.resources import WAREHOUSE_POOL, TradeDataResource, WarehouseResource, warehouse_dir
 from pipeline.lib import sql
 from pipeline.lib import warehouse as warehouse_lib
 from pipeline.lib.estimation.event_study import fit_event_study
 from pipeline.lib.estimation.fits import Fit
 from pipeline.lib.exports import export_with_manifest
-from pipeline.lib.panels import define_macros
 from pipeline.lib.trade.files import TableFileError, load
 
 ALL_COUNTRIES = "all"
@@ -80,7 +78,10 @@ class TradeDataConfig(dg.Config):
     pool=WAREHOUSE_POOL,
 )
 def trade_data(
-    context: dg.AssetExecutionContext, config: TradeDataConfig, warehouse: DuckDBResource, trade_data: TradeDataResource
+    context: dg.AssetExecutionContext,
+    config: TradeDataConfig,
+    warehouse: WarehouseResource,
+    trade_data: TradeDataResource,
 ):
     with warehouse.get_connection() as con:
         try:
@@ -139,9 +140,8 @@ class TradePanelConfig(dg.Config):
     description="Balanced importer x year panel: unrest of the chosen preset (count, standardised, high-unrest "
     "flag), AI imports from the chosen exporter and from comparison exporters, and the regime split.",
 )
-def trade_panel(config: TradePanelConfig, warehouse: DuckDBResource) -> dg.MaterializeResult:
+def trade_panel(config: TradePanelConfig, warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
-        define_macros(con)
         sql.run(con, "trade/trade_panel", config.model_dump())
         manifest = export_with_manifest(
             con,
@@ -176,7 +176,7 @@ def trade_panel(config: TradePanelConfig, warehouse: DuckDBResource) -> dg.Mater
     "after a source changes, it says whether the panel is stale.",
 )
 def trade_panel_balanced_and_complete(
-    context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
 ) -> dg.AssetCheckResult:
     c = check_row(context, warehouse, "trade_panel", TradePanelConfig, "trade/trade_panel_check")
     return dg.AssetCheckResult(
@@ -212,7 +212,7 @@ class TradeEventStudyConfig(dg.Config):
     "countries and for each regime. One row per split, outcome and k; a coefficient plot per fit.",
 )
 def trade_event_study(
-    context: dg.AssetExecutionContext, config: TradeEventStudyConfig, warehouse: DuckDBResource
+    context: dg.AssetExecutionContext, config: TradeEventStudyConfig, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     refuse_unknown("split(s)", config.splits, SPLITS)
     rel_periods = [k for k in range(-config.leads, config.lags + 1) if k not in config.omitted]
