@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -103,6 +104,13 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+# The DuckDB instances this process has attached a lake in, by (location, read_only), most recently used last.
+# Loading the DuckLake and catalog extensions and attaching the lake cost about 0.3 s; a connection is a cursor of
+# an instance (its own transactions, TEMP macros and USE), so each step of an in-process run pays that once.
+_INSTANCES: OrderedDict[tuple[Location, bool], duckdb.DuckDBPyConnection] = OrderedDict()
+INSTANCES_KEPT = 4
+
+
 def connect(location: Location | str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with the warehouse (a Location, or the directory of one with the embedded catalog) attached
     as `lake` and in use, and the panel macros defined.
@@ -111,12 +119,31 @@ def connect(location: Location | str | Path, read_only: bool = False) -> duckdb.
     commits) and copies an earlier version's warehouse file into it once. A reader attaches read-only and fails
     with what to do when no run has written the warehouse yet.
     """
-    from pipeline.lib import extensions, migration, panels
+    from pipeline.lib import panels
 
     if not isinstance(location, Location):
         location = Location(Path(location))
-    home = location.home
+    key = (location, read_only)
     sqlite = location.sqlite_catalog
+    if key in _INSTANCES and sqlite is not None and not sqlite.is_file():
+        _INSTANCES.pop(key).close()  # its lake was deleted since
+    if key not in _INSTANCES:
+        _INSTANCES[key] = _attach(location, read_only)
+        while len(_INSTANCES) > INSTANCES_KEPT:
+            _INSTANCES.popitem(last=False)[1].close()
+    _INSTANCES.move_to_end(key)
+    con = _INSTANCES[key].cursor()
+    con.execute(f"USE {LAKE}")
+    panels.define_macros(con)
+    return con
+
+
+def _attach(location: Location, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """A new DuckDB instance with the extensions loaded and the lake attached (created, and an older warehouse file
+    copied in, when it is new)."""
+    from pipeline.lib import extensions, migration
+
+    home, sqlite = location.home, location.sqlite_catalog
     if read_only and sqlite is not None and not sqlite.is_file():
         raise NoWarehouseError(
             f"no warehouse at {sqlite}: run `python3 dev.py demo`, or materialise an asset, first "
@@ -138,9 +165,8 @@ def connect(location: Location | str | Path, read_only: bool = False) -> duckdb.
                 f"({location.catalog_uri}) records: {str(err).splitlines()[0]} Set WAREHOUSE_DATA_PATH to that path, "
                 f"or leave it empty"
             ) from None
-        con.execute(f"USE {LAKE}")
-        panels.define_macros(con)
         if new and location.legacy_file.is_file():
+            con.execute(f"USE {LAKE}")
             migration.copy_legacy_warehouse(con, location.legacy_file)
     except BaseException:
         con.close()
