@@ -10,9 +10,11 @@ memory and ratios:
            expressions (regexp_matches on title, buyer and supplier), nothing else
   duckdb-stored  the limit for a result that is kept: the same, with the eight columns read and the seven
            flags written to a table in a DuckDB file (what any warehouse load must at least pay)
+  duckdb-lake  the same, written to a table of a DuckLake (the warehouse's own storage since issue 16: Parquet
+           files and a SQLite catalog, attached by pipeline.lib.warehouse.connect)
   pandas   the usual peer: pandas.read_csv, then str.contains for each taxonomy pattern, as a notebook would
   ours     add_contract_csv + classify_contract_rows (what the procurement asset runs): typing, quarantine,
-           buyer-region resolution, the whole taxonomy with exclusions and rules, duplicates, into a DuckDB file
+           buyer-region resolution, the whole taxonomy with exclusions and rules, duplicates, into the lake
   ours-2-sources  the same records as two sources (a sources file listing the file's two halves): the
            overhead of the several-source path
 """
@@ -113,9 +115,10 @@ def run_duckdb(path: Path) -> int:
     return duckdb.execute(query, {"path": str(path), **params}).fetchone()[0]
 
 
-def run_duckdb_stored(path: Path) -> int:
+def run_duckdb_stored(path: Path, lake: bool = False) -> int:
     import duckdb
 
+    from pipeline.lib import warehouse
     from pipeline.lib.procurement.contracts import default_taxonomy
 
     categories = default_taxonomy().categories
@@ -123,7 +126,7 @@ def run_duckdb_stored(path: Path) -> int:
     params = {name: patterns[f"{name}_patterns"] for name in categories}
     flags = ", ".join(f"regexp_matches(lower({c.field}), ${name}) AS is_{name}" for name, c in categories.items())
     with tempfile.TemporaryDirectory() as tmp:
-        con = duckdb.connect(str(Path(tmp) / "w.duckdb"))
+        con = warehouse.connect(Path(tmp) / "lake") if lake else duckdb.connect(str(Path(tmp) / "w.duckdb"))
         con.execute(
             f"CREATE TABLE contracts AS SELECT *, {flags} FROM read_csv($path, all_varchar = true)",
             {"path": str(path), **params},
@@ -155,7 +158,7 @@ def run_ours(path: Path) -> int:
 
     sources = read_sources_file(path) if path.suffix == ".toml" else [ContractSource(None, path)]
     with tempfile.TemporaryDirectory() as tmp:
-        con = warehouse.connect(Path(tmp) / "w.duckdb")
+        con = warehouse.connect(Path(tmp) / "lake")
         con.execute("CREATE TABLE regions (region_id VARCHAR, level VARCHAR)")
         create_contract_rows(con)
         for source in sources:
@@ -176,6 +179,7 @@ def run_ours(path: Path) -> int:
 METHODS = {
     "duckdb": run_duckdb,
     "duckdb-stored": run_duckdb_stored,
+    "duckdb-lake": lambda path: run_duckdb_stored(path, lake=True),
     "pandas": run_pandas,
     "ours": run_ours,
     "ours-2-sources": run_ours,
@@ -216,6 +220,7 @@ def main() -> None:
     print(
         f"ours / duckdb: {seconds['ours'] / seconds['duckdb']:.1f}x time; "
         f"ours / duckdb-stored: {seconds['ours'] / seconds['duckdb-stored']:.1f}x; "
+        f"ours / duckdb-lake: {seconds['ours'] / seconds['duckdb-lake']:.1f}x; "
         f"pandas / ours: {seconds['pandas'] / seconds['ours']:.1f}x time, "
         f"{results['pandas']['peak_mb'] / results['ours']['peak_mb']:.1f}x memory; "
         f"two sources / one: {seconds['ours-2-sources'] / seconds['ours']:.2f}x time"

@@ -115,7 +115,7 @@ def run_ours(directory: Path, countries: tuple[str, ...] = ()) -> int:
     from pipeline.lib.gdelt.source import Mirror
 
     with tempfile.TemporaryDirectory() as tmp:
-        con = warehouse.connect(Path(tmp) / "w.duckdb")
+        con = warehouse.connect(Path(tmp) / "lake")
         mirror = Mirror(str(directory))
         files = files_for_month(date(2018, 3, 1), mirror.read_v2_list(), None)
         summary = ingest_month(
