@@ -5,11 +5,11 @@
 Two warehouses grow side by side in benchmarks/.data/visibility/ with the same synthetic GDELT rows (the
 gdelt_events table of sql/ddl/gdelt_events.sql, one month of rows per step), from about 100 MB to --max-gb:
 
-  duckdb-copy  today's warehouse: one DuckDB file; after a step, warehouse.publish (checkpoint, copy of the
-               whole file, fsync, atomic rename) makes the result visible to readers of the published copy
-  ducklake     a DuckLake (SQLite catalog, Parquet data files; extensions from their wheels,
-               pipeline/lib/extensions.py): the step's rows are inserted in a transaction, and its COMMIT makes
-               them visible as a new snapshot
+  duckdb-copy  the warehouse before issue 16: one DuckDB file; after a step, publish (checkpoint, copy of the
+               whole file, fsync, atomic rename; written out below, as that version's warehouse.publish was)
+               made the result visible to readers of the published copy
+  ducklake     the warehouse now (pipeline.lib.warehouse.connect: SQLite catalog, Parquet data files): the step's
+               rows are inserted in a transaction, and its COMMIT makes them visible as a new snapshot
 
 At each size (about 0.1, 0.2, 0.5, 1, 2, 5, 10 GB) one measured step appends a month of rows to both; between
 sizes, unmeasured bulk steps grow them. Reported per size: the step's write time and its visibility cost
@@ -20,6 +20,7 @@ warehouse; a commit's should not.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import time
 from pathlib import Path
@@ -27,9 +28,10 @@ from pathlib import Path
 import duckdb
 from harness import ROOT
 
-from pipeline.lib import extensions, sql, warehouse
+from pipeline.lib import sql, warehouse
 
 DATA = ROOT / "benchmarks" / ".data" / "visibility"
+FILE = DATA / "file" / "warehouse.duckdb"  # its own folder: a lake takes a warehouse.duckdb beside it for an old one
 SIZES_GB = (0.1, 0.2, 0.5, 1, 2, 5, 10)
 
 
@@ -61,17 +63,26 @@ def insert_statement(con) -> str:
 
 
 def open_duckdb(folder: Path) -> duckdb.DuckDBPyConnection:
-    con = warehouse.connect(folder / "warehouse.duckdb")
+    FILE.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(FILE), config=warehouse.SETTINGS)
     sql.run(con, "ddl/gdelt_events")
     return con
 
 
+def publish_whole_file(con: duckdb.DuckDBPyConnection, database: Path) -> None:
+    """The replaced design's publish: everything in the file (CHECKPOINT), a copy of it fsynced, renamed over the
+    published copy atomically."""
+    con.execute("CHECKPOINT")
+    target = database.with_name(f"{database.stem}.published{database.suffix}")
+    staging = target.with_name(f".{target.name}.tmp")
+    shutil.copyfile(database, staging)
+    with open(staging, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(staging, target)
+
+
 def open_lake(folder: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(config={"autoinstall_known_extensions": False, **warehouse.SETTINGS})
-    extensions.load(con, folder / "extensions", "ducklake", "sqlite_scanner")
-    (folder / "lake").mkdir(exist_ok=True)
-    con.execute(f"ATTACH 'ducklake:sqlite:{folder}/lake/catalog.sqlite' AS lake (DATA_PATH '{folder}/lake/data/')")
-    con.execute("USE lake")
+    con = warehouse.connect(folder / "lake")
     sql.run(con, "ddl/gdelt_events")
     return con
 
@@ -100,12 +111,12 @@ def main() -> None:
 
     print(f"{'size GB':>8} {'copy: write':>12} {'publish':>8} {'lake: write':>12} {'commit':>8}   publish/commit")
     for target in [s for s in SIZES_GB if s <= args.max_gb]:
-        while size_gb(DATA / "warehouse.duckdb") < target * 0.95:
+        while size_gb(FILE) < target * 0.95:
             grow(args.step_rows * (1 if target <= 1 else 5))  # small steps while the sizes are close together
         started = time.perf_counter()
         file_con.execute(insert, {"first": written, "rows": args.step_rows})
         file_written = time.perf_counter()
-        warehouse.publish(file_con, DATA / "warehouse.duckdb")
+        publish_whole_file(file_con, FILE)
         published = time.perf_counter()
         lake_con.execute("BEGIN")
         lake_con.execute(insert, {"first": written, "rows": args.step_rows})
@@ -113,10 +124,10 @@ def main() -> None:
         lake_con.execute("COMMIT")
         committed = time.perf_counter()
         written += args.step_rows
-        publish, commit = published - file_written, committed - lake_written
+        publish_seconds, commit = published - file_written, committed - lake_written
         print(
-            f"{size_gb(DATA / 'warehouse.duckdb'):8.2f} {file_written - started:10.2f} s {publish:6.2f} s "
-            f"{lake_written - published:10.2f} s {commit * 1000:5.0f} ms {publish / commit:8.0f}x   "
+            f"{size_gb(FILE):8.2f} {file_written - started:10.2f} s {publish_seconds:6.2f} s "
+            f"{lake_written - published:10.2f} s {commit * 1000:5.0f} ms {publish_seconds / commit:8.0f}x   "
             f"(lake {size_gb(DATA / 'lake'):.2f} GB, {written:,} rows)",
             flush=True,
         )
